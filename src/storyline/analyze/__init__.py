@@ -1,0 +1,31 @@
+"""Analyze: one article at a time, with spaCy (sentences, entities, actors).
+
+Pure with respect to the corpus: nothing here looks at other articles, so batches can be
+analysed in any process in any order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from storyline.analyze.actors import article_actors
+from storyline.analyze.nlp import load_pipeline
+from storyline.model import AnalyzedArticle, Article, Sentence
+from storyline.settings import Settings
+
+__all__ = ["analyze_articles", "load_pipeline"]
+
+
+def analyze_articles(articles: Sequence[Article], settings: Settings) -> list[AnalyzedArticle]:
+    nlp = load_pipeline(settings.spacy_model)
+    results = []
+    for article, doc in zip(articles, nlp.pipe((a.text for a in articles), batch_size=settings.batch_size),
+                            strict=True):
+        sentences = [Sentence(s.start_char, s.end_char) for s in doc.sents]
+        sentence_of = [0] * (len(doc.text) + 1)
+        for i, s in enumerate(sentences):
+            for pos in range(s.start, min(s.end + 1, len(sentence_of))):
+                sentence_of[pos] = i
+        mentions, actors = article_actors(doc, sentence_of)
+        results.append(AnalyzedArticle(article=article, sentences=sentences, mentions=mentions, actors=actors))
+    return results

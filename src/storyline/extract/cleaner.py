@@ -1,0 +1,237 @@
+"""A text-level boilerplate cleaner for scraped pages (text copied off a page, menus and all).
+
+trafilatura works on the DOM; scraped text has lost it, so we judge each line by its shape:
+length, closing punctuation, capitalisation, link-list runs, UI vocabulary and position
+relative to the body. The body is the span from the first to the last sentence-shaped line;
+before it are header lines (headline, byline, dates, menus) that feed the metadata, after it
+the trailer (related lists, comment forms, footers). Inside it we drop inserts ("Read more:"),
+UI lines and runs of headlines, and keep every paragraph and every line with a quotation.
+Nothing here knows any particular site.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+QUOTE_CHARS = "\"“”„«»"
+_TERMINAL = re.compile(r"""[.!?…:;]["'”’»)\]]*$""")
+_WORD = re.compile(r"[A-Za-zÀ-ÿ0-9][\w'’.\-]*")
+
+# a line that begins with one of these and a separator is an insert pointing elsewhere
+INSERT = re.compile(
+    r"^\s*(read more|read also|also read|more to read|see also|related|related (?:article|story|news|coverage)s?"
+    r"|recommended|watch|watch now|listen|more on this|more from \w+|don'?t miss|must read|trending|"
+    r"click here|suggested|explore more|read next|next article|previous article)\s*[:\-–—>|»]",
+    re.IGNORECASE)
+
+# whole-line UI labels (compared after lower-casing and trimming punctuation)
+UI_WHOLE = re.compile(
+    r"^(share|share (?:this|the) (?:article|story|page|post)|share on \w+|tweet|email|e-mail|print|whatsapp|"
+    r"facebook|twitter|x|linkedin|reddit|telegram|copy link|link copied|comments?|\d+ comments?|"
+    r"view comments|show comments|menu|main menu|search|home|close|advertisement|advert|ad|sponsored"
+    r"(?: content)?|loading|back to top|skip to (?:main )?content|log ?in|sign ?in|sign ?up|register|"
+    r"subscribe(?: now)?|follow(?: us)?(?: on [\w ]+)?|related(?: articles| stories| news| posts| topics)?|"
+    r"more (?:stories|news|articles|videos)|trending(?: now| stories)?|most (?:read|popular|viewed|shared)|"
+    r"you (?:may|might) also like|recommended(?: for you| stories)?|latest(?: news| stories)?|"
+    r"top stories|editor'?s picks?|newsletter|accept|reject|accept all|manage (?:cookies|preferences)|"
+    r"leave a (?:comment|reply)|post comment|submit|cancel reply|next|previous|load more|"
+    r"(?:tags?|topics?|filed under|categories|category)\s*:?.*)$",
+    re.IGNORECASE)
+
+# phrases that mark a short line as page furniture wherever they sit in it
+UI_CONTAINS = re.compile(
+    r"(cookie|privacy policy|terms of (?:use|service)|all rights reserved|©|\(c\) \d{4}|copyright \d{4}|"
+    r"your email address|email address will not|required fields|leave a (?:comment|reply)|post a comment|"
+    r"notify me|sign up for|subscribe to|newsletter|follow us|share this|share on|download (?:our|the) app|"
+    r"click here|we use cookies|enable javascript|ad ?blocker|getty images|photo credit|image credit|"
+    r"photograph:|file photo|join the (?:conversation|discussion)|log in to comment|"
+    r"reproduction (?:in whole|without)|this story has been shared|min(?:ute)? read$)",
+    re.IGNORECASE)
+
+# after the body has begun, these end it: comment sections and end-of-page lists
+TERMINATOR = re.compile(
+    r"^(\d+\s+)?(comments?|leave a (comment|reply)|post a comment|add a comment|join the (conversation|discussion)|"
+    r"related( articles| stories| news| posts)?|more stories|more from|you (may|might) also like|read next|"
+    r"most (read|popular|viewed)|trending( now)?|recommended( for you)?|about the author|tags?)\b",
+    re.IGNORECASE)
+
+BYLINE = re.compile(r"^\s*(?:by|written by|words by|reporting by|author\s*:|authors\s*:)\s+(.{2,120})$",
+                    re.IGNORECASE)
+DATE_LABEL = re.compile(r"\b(published|posted|first published|publication date|date|updated|last updated|"
+                        r"modified|last modified|edited)\b", re.IGNORECASE)
+
+
+@dataclass
+class Line:
+    index: int
+    text: str
+    words: int
+    kind: str = "other"  # body | headline | menu | insert | ui | byline | blank | other
+
+    @property
+    def has_quote(self) -> bool:
+        return any(c in self.text for c in QUOTE_CHARS)
+
+
+@dataclass
+class Cleaned:
+    text: str
+    header: list[str] = field(default_factory=list)  # lines before the body, for metadata
+    trailer: list[str] = field(default_factory=list)  # lines after it, for metadata
+    first_body_line: str = ""
+    dropped: list[str] = field(default_factory=list)
+
+
+def words_of(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def is_title_case(text: str) -> bool:
+    """Headline capitalisation: most words, skipping short function words, start upper-case."""
+    words = [w for w in words_of(text) if len(w) > 3 or w[0].isupper()]
+    if not words:
+        return False
+    upper = sum(1 for w in words if w[0].isupper() or w[0].isdigit())
+    return upper / len(words) >= 0.7
+
+
+def is_sentence(text: str) -> bool:
+    n = len(words_of(text))
+    return bool(_TERMINAL.search(text.strip())) and n >= 5 or n >= 30
+
+
+def is_menu_item(text: str) -> bool:
+    words = words_of(text)
+    return 0 < len(words) <= 3 and not _TERMINAL.search(text) and not any(c in text for c in QUOTE_CHARS) \
+        and all(w[0].isupper() or w[0].isdigit() or w.lower() in ("and", "&", "of") for w in words)
+
+
+def is_link_list(text: str) -> bool:
+    """A menu flattened onto one line: several short capitalised items split by separators."""
+    parts = [p.strip() for p in re.split(r"\s*(?:\||•|·|»|›|\t|\s{3,}| / )\s*", text) if p.strip()]
+    return len(parts) >= 4 and all(is_menu_item(p) for p in parts)
+
+
+def is_ui(text: str) -> bool:
+    stripped = text.strip().strip(".:!|-–—•·>»[]()").strip().lower()
+    if UI_WHOLE.match(stripped) and len(words_of(stripped)) <= 6:
+        return True
+    return len(words_of(text)) <= 18 and bool(UI_CONTAINS.search(text))
+
+
+def classify(index: int, raw: str) -> Line:
+    text = raw.strip()
+    line = Line(index, text, len(words_of(text)))
+    if not text:
+        line.kind = "blank"
+    elif INSERT.match(text):
+        line.kind = "insert"
+    elif BYLINE.match(text) and line.words <= 14:
+        line.kind = "byline"
+    elif is_ui(text) and not (line.has_quote and line.words > 6):
+        line.kind = "ui"
+    elif is_link_list(text):
+        line.kind = "menu"
+    elif is_sentence(text) or (line.has_quote and line.words >= 4):
+        line.kind = "body"
+    elif is_menu_item(text):
+        line.kind = "menu"
+    elif 3 <= line.words <= 25:
+        line.kind = "headline"
+    return line
+
+
+def clean_text(text: str) -> Cleaned:
+    lines = [classify(i, raw) for i, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))]
+    content = [ln for ln in lines if ln.kind != "blank"]
+    _mark_menu_runs(content)
+    body_idx = [i for i, ln in enumerate(content) if ln.kind == "body"]
+    if not body_idx:
+        return Cleaned(text="", header=[ln.text for ln in content])
+    start = _body_start(content, body_idx)
+    end = _body_end(content, start, body_idx)
+    kept: list[str] = []
+    dropped: list[str] = []
+    in_related = False
+    for i in range(start, end + 1):
+        ln = content[i]
+        if ln.kind in ("insert", "ui", "menu", "byline"):
+            in_related = ln.kind == "ui" and bool(TERMINATOR.match(ln.text.strip()))
+            dropped.append(ln.text)
+            continue
+        if ln.kind == "headline":
+            prev_ok = i > start and content[i - 1].kind == "body"
+            next_ok = i < end and content[i + 1].kind == "body"
+            if in_related or not (prev_ok and next_ok):
+                dropped.append(ln.text)
+                continue
+        if ln.kind == "body":
+            in_related = False
+        kept.append(ln.text)
+    return Cleaned(
+        text="\n\n".join(kept),
+        header=[ln.text for ln in content[:start]],
+        trailer=[ln.text for ln in content[end + 1:]],
+        first_body_line=content[start].text,
+        dropped=dropped + [ln.text for ln in content[:start]] + [ln.text for ln in content[end + 1:]],
+    )
+
+
+def _mark_menu_runs(content: list[Line]) -> None:
+    """Three or more short capitalised lines in a row are a menu, even if one looks like a title."""
+    run: list[Line] = []
+    for ln in [*content, Line(-1, "", 0, "body")]:
+        if ln.kind in ("menu", "ui") or (ln.kind == "headline" and ln.words <= 3):
+            run.append(ln)
+            continue
+        if sum(1 for r in run if r.kind != "ui") >= 3:
+            for r in run:
+                r.kind = "menu" if r.kind != "ui" else "ui"
+        run = []
+
+
+def _body_start(content: list[Line], body_idx: list[int]) -> int:
+    """The first body line that starts a run of article text, not a stray sentence in a header
+    (a cookie notice was already classed as UI; an isolated teaser followed by menus is not)."""
+    for i in body_idx:
+        following = [ln for ln in content[i + 1:i + 4]]
+        if not following or any(ln.kind == "body" for ln in following) or content[i].words >= 40:
+            return i
+    return body_idx[0]
+
+
+def _body_end(content: list[Line], start: int, body_idx: list[int]) -> int:
+    body_seen = 0
+    last_body = start
+    for i in range(start, len(content)):
+        ln = content[i]
+        if ln.kind == "body":
+            body_seen += 1
+            last_body = i
+        elif body_seen >= 2 and ln.kind == "ui" and TERMINATOR.match(ln.text.strip()) \
+                and not _more_body_follows(content, i):
+            break
+    return last_body
+
+
+def _more_body_follows(content: list[Line], i: int) -> bool:
+    """A "Related" box in mid-article is followed by more article paragraphs; one at the end is
+    followed by headlines, comments and the footer. Look at the next few lines to tell."""
+    window = [ln for ln in content[i + 1:i + 8]]
+    if any(TERMINATOR.match(ln.text.strip()) and "comment" in ln.text.lower() for ln in window):
+        return False
+    bodies = [ln for ln in window if ln.kind == "body"]
+    return len(bodies) >= 2 and "comment" not in content[i].text.lower()
+
+
+def scrub(text: str) -> str:
+    """The light pass for text that already came out of a DOM extractor (trafilatura): remove
+    inserts, UI lines and bylines that slipped into the main block, keep everything else."""
+    kept = []
+    for i, raw in enumerate(text.replace("\r\n", "\n").split("\n")):
+        line = classify(i, raw)
+        if line.kind in ("insert", "ui", "byline", "blank"):
+            continue
+        kept.append(line.text)
+    return "\n\n".join(kept)

@@ -1,0 +1,109 @@
+"""The plain records that flow from one pipeline stage to the next.
+
+ingest -> RawDocument; extract -> Article; analyze -> AnalyzedArticle; corpus works on
+those; store persists them; views read the store. Records are dataclasses so they pickle
+across worker processes and serialise to the dossier without a mapping layer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+
+@dataclass
+class RawDocument:
+    """One document as found: the bytes decoded, plus whatever metadata the container gave."""
+
+    source: str  # the path or URL as given; the dossier's `source`
+    kind: str  # html | text | jsonl | warc | rss
+    origin: str  # the file it was read from (differs from source for JSONL/WARC/RSS items)
+    html: str | None = None
+    text: str | None = None
+    hints: dict[str, str | None] = field(default_factory=dict)  # title/author/outlet/published/url
+    raw_hash: str = ""  # hash of the decoded input, to skip unchanged sources on re-runs
+
+
+@dataclass
+class Skipped:
+    """An input that could not become an article, with the reason a user can act on."""
+
+    source: str
+    reason: str
+
+
+@dataclass
+class Article:
+    """A cleaned article with its metadata; `provenance` says where each field came from."""
+
+    source: str
+    kind: str
+    text: str
+    title: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    published: str | None = None  # YYYY-MM-DD
+    url: str | None = None
+    provenance: dict[str, str] = field(default_factory=dict)
+    raw_hash: str = ""
+
+    @property
+    def id(self) -> str:
+        return article_id(self.text)
+
+
+@dataclass
+class Mention:
+    """One entity mention in an article, tied to the sentence it sits in."""
+
+    text: str
+    label: str  # spaCy label (PERSON, ORG, GPE, LOC, NORP, FAC)
+    start: int
+    end: int
+    sentence: int
+    actor_key: str = ""
+
+
+@dataclass
+class ArticleActor:
+    """An actor as seen inside one article: its mentions merged to one name."""
+
+    key: str  # normalized canonical name, the join key across articles
+    name: str
+    kind: str  # person | organization | country | place
+    aliases: list[str] = field(default_factory=list)
+    mentions: int = 0
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+
+
+@dataclass
+class AnalyzedArticle:
+    article: Article
+    sentences: list[Sentence] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    actors: list[ArticleActor] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.article.id
+
+
+def normalize_for_hash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def article_id(text: str) -> str:
+    """Stable id from the cleaned content, so the same article from a re-run is recognised."""
+    return hashlib.sha1(normalize_for_hash(text).encode("utf-8")).hexdigest()[:16]
+
+
+def content_hash(data: str | bytes) -> str:
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    return hashlib.sha1(data).hexdigest()

