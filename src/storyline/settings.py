@@ -35,7 +35,7 @@ class Settings:
     # near-duplicate detection (datasketch MinHash LSH over word shingles)
     minhash_perms: int = 128
     shingle_words: int = 5
-    duplicate_threshold: float = 0.8
+    duplicate_threshold: float = 0.6
     # the store
     db_path: Path = DEFAULT_DB
 

@@ -30,7 +30,8 @@ def signature(text: str, num_perm: int, shingle_words: int) -> bytes:
 def find_duplicates(items: list[tuple[str, str | None, bytes]], num_perm: int,
                     threshold: float) -> dict[str, str]:
     """items: (id, published, signature) in arrival order -> {copy id: original id}."""
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    # LSH retrieves candidates a little below the bar; each pair is then checked on its estimate
+    lsh = MinHashLSH(threshold=max(0.3, threshold - 0.1), num_perm=num_perm)
     sketches: dict[str, MinHash] = {}
     rank: dict[str, tuple[str, int]] = {}
     for order, (article_id, published, sig) in enumerate(items):

@@ -36,6 +36,11 @@ def read_warc(path: Path, settings: Settings) -> Iterator[RawDocument | Skipped]
                 if len(data) > settings.max_bytes:
                     yield Skipped(uri, f"WARC record over the {settings.max_bytes:,}-byte cap")
                     continue
+                missing = getattr(record.raw_stream, "limit", 0)
+                if missing:
+                    # a cut .warc.gz decompresses without error up to the cut: the record's
+                    # declared length is the only sign, and the archive ends here
+                    raise EOFError(f"record {uri} is cut short ({missing:,} bytes missing)")
                 try:
                     html = decode_bytes(data, _charset(content_type))
                 except BinaryContent as exc:

@@ -50,6 +50,8 @@ class Store:
 
     # ---- runs -------------------------------------------------------------------------------
     def start_run(self, inputs: list[str]) -> int:
+        # DuckDB lets one process write at a time, so a run still marked running was killed
+        self.con.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
         run_id = self.con.execute("SELECT coalesce(max(id), 0) + 1 FROM runs").fetchone()[0]
         self.con.execute("INSERT INTO runs (id, started, inputs, status) VALUES (?, ?, ?, 'running')",
                          [run_id, _now(), json.dumps(inputs)])

@@ -1,0 +1,3 @@
+from storyline.views.cli import main
+
+main()

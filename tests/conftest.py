@@ -1,0 +1,107 @@
+"""Shared fixtures: real files on disk, a real DuckDB store, the real spaCy pipeline."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from storyline.settings import Settings
+
+# Four paragraphs of our own words: long enough to pass the "no article text" floor.
+BODY = [
+    "Donald Trump met Kim Jong Un in Singapore on June 12, 2018, the first meeting between a sitting "
+    "American president and a leader of North Korea.",
+    "The two men signed a short statement that committed Pyongyang to work toward the complete "
+    "denuclearization of the Korean Peninsula, without a timetable.",
+    "“We have developed a very special bond,” Trump told reporters after the signing ceremony.",
+    "Kim said the two sides had decided to leave the past behind, according to a translation "
+    "provided by the White House.",
+]
+
+
+def page(title: str = "Leaders Meet in Singapore", body: list[str] | None = None, outlet: str = "Harbor Ledger",
+         author: str = "Mina Park", published: str = "2018-06-12") -> str:
+    paragraphs = "\n".join(f"<p>{p}</p>" for p in (body or BODY))
+    return f"""<!doctype html><html><head><meta charset="utf-8">
+<title>{title} | {outlet}</title>
+<meta property="og:site_name" content="{outlet}">
+<meta property="og:title" content="{title}">
+<meta name="author" content="{author}">
+<meta property="article:published_time" content="{published}T08:00:00Z">
+</head><body>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li>
+<li><a href="/politics">Politics</a></li></ul></nav>
+<div class="cookie">We use cookies to improve your experience. Accept all</div>
+<article><h1>{title}</h1><p class="byline">By {author}</p>
+{paragraphs}
+</article>
+<aside><h3>Related</h3><ul><li><a href="/a">Markets Rally on Trade Hopes</a></li>
+<li><a href="/b">Storm Season Begins Early</a></li></ul></aside>
+<footer>© 2018 {outlet}. All rights reserved.</footer>
+</body></html>"""
+
+
+def scraped(title: str = "Leaders Meet in Singapore", author: str = "Mina Park",
+            body: list[str] | None = None, dateline: str = "Published: 12 June 2018 | Updated: 14 June 2018") -> str:
+    lines = ["Home", "World", "Politics", "Business", "Sport", "", title, "", f"By {author}", dateline, "",
+             "Share this article", ""]
+    paragraphs = list(body or BODY)
+    lines += [paragraphs[0], "", "Read More: Markets Rally on Trade Hopes", ""]
+    for p in paragraphs[1:]:
+        lines += [p, ""]
+    lines += ["Related stories", "Markets Rally on Trade Hopes", "Storm Season Begins Early",
+              "Leave a comment", "Your email address will not be published. Required fields are marked *",
+              "© 2018 Harbor Ledger. All rights reserved."]
+    return "\n".join(lines)
+
+
+def warc_bytes(pages: dict[str, str]) -> bytes:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=True)
+    for url, html in pages.items():
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(html.encode("utf-8")),
+                                                      http_headers=headers))
+    return buffer.getvalue()
+
+
+def rss(items: list[dict]) -> str:
+    from html import escape
+
+    entries = "".join(
+        f"""<item><title>{escape(i['title'])}</title><link>{i['link']}</link>
+<pubDate>{i['date']}</pubDate><author>{i['author']}</author>
+<description>{escape(i.get('summary', ''))}</description>
+<content:encoded>{escape(''.join(f'<p>{p}</p>' for p in i['body']))}</content:encoded></item>"""
+        for i in items)
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel><title>Pacific Wire</title><link>https://pacificwire.example/</link>
+<description>News</description>{entries}</channel></rss>"""
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(db_path=tmp_path / "store" / "storyline.duckdb", workers=1)
+
+
+@pytest.fixture
+def cli() -> CliRunner:
+    return CliRunner()
+
+
+def write_jsonl(path: Path, records: list[dict | str]) -> Path:
+    path.write_text("\n".join(r if isinstance(r, str) else json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    return path
+
+
+def gz(data: bytes) -> bytes:
+    return gzip.compress(data)
