@@ -46,7 +46,8 @@ UI_CONTAINS = re.compile(
     r"notify me|sign up for|subscribe to|newsletter|follow us|share this|share on|download (?:our|the) app|"
     r"click here|we use cookies|enable javascript|ad ?blocker|getty images|photo credit|image credit|"
     r"photograph:|file photo|join the (?:conversation|discussion)|log in to comment|"
-    r"reproduction (?:in whole|without)|this story has been shared|min(?:ute)? read$)",
+    r"reproduction (?:in whole|without)|this story has been shared|min(?:ute)? read$|read the (?:rest|full)|"
+    r"continue reading)",
     re.IGNORECASE)
 
 # after the body has begun, these end it: comment sections and end-of-page lists
@@ -67,7 +68,7 @@ class Line:
     index: int
     text: str
     words: int
-    kind: str = "other"  # body | headline | menu | insert | ui | byline | blank | other
+    kind: str = "other"  # body | short | headline | menu | insert | ui | byline | blank | other
 
     @property
     def has_quote(self) -> bool:
@@ -80,6 +81,7 @@ class Cleaned:
     header: list[str] = field(default_factory=list)  # lines before the body, for metadata
     trailer: list[str] = field(default_factory=list)  # lines after it, for metadata
     first_body_line: str = ""
+    title_line: str | None = None  # a headline the body detector would have taken for a sentence
     dropped: list[str] = field(default_factory=list)
 
 
@@ -135,6 +137,8 @@ def classify(index: int, raw: str) -> Line:
         line.kind = "menu"
     elif is_sentence(text) or (line.has_quote and line.words >= 4):
         line.kind = "body"
+    elif line.words >= 2 and _TERMINAL.search(text) and text[0].isupper():
+        line.kind = "short"  # "Only one stayed home." is article text once the body has begun
     elif is_menu_item(text):
         line.kind = "menu"
     elif 3 <= line.words <= 25:
@@ -150,6 +154,11 @@ def clean_text(text: str) -> Cleaned:
     if not body_idx:
         return Cleaned(text="", header=[ln.text for ln in content])
     start = _body_start(content, body_idx)
+    title_line = None
+    if start == 0 and _headline_with_period(content):
+        title_line = content[0].text
+        content[0].kind = "headline"
+        start = next((i for i in body_idx if i > 0), 0)
     end = _body_end(content, start, body_idx)
     kept: list[str] = []
     dropped: list[str] = []
@@ -161,9 +170,12 @@ def clean_text(text: str) -> Cleaned:
             dropped.append(ln.text)
             continue
         if ln.kind == "headline":
-            prev_ok = i > start and content[i - 1].kind == "body"
-            next_ok = i < end and content[i + 1].kind == "body"
-            if in_related or not (prev_ok and next_ok):
+            prev_ok = i > start and content[i - 1].kind in ("body", "short", "headline")
+            next_ok = i < end and content[i + 1].kind in ("body", "short", "headline")
+            # a title-case line between paragraphs is a subheading; a run of them is a list of
+            # links; sentence-case lines in a run are the article's own bullet list
+            run = (i > start and content[i - 1].kind == "headline") or (i < end and content[i + 1].kind == "headline")
+            if in_related or not (prev_ok and next_ok) or (run and is_title_case(ln.text)):
                 dropped.append(ln.text)
                 continue
         if ln.kind == "body":
@@ -174,8 +186,27 @@ def clean_text(text: str) -> Cleaned:
         header=[ln.text for ln in content[:start]],
         trailer=[ln.text for ln in content[end + 1:]],
         first_body_line=content[start].text,
+        title_line=title_line,
         dropped=dropped + [ln.text for ln in content[:start]] + [ln.text for ln in content[end + 1:]],
     )
+
+
+def _headline_with_period(content: list[Line]) -> bool:
+    """Some scrapes end the headline with a full stop ("Visa Program Up for Renewal."). The first
+    line is a headline, not the lede, when it is one short sentence, title-case or at most 16
+    words, and a longer paragraph follows it."""
+    if len(content) < 3 or content[1].kind in ("menu", "ui", "insert"):
+        return False
+    first = content[0]
+    following = next((ln for ln in content[1:] if ln.kind == "body"), None)
+    text = _ABBREVIATION.sub("", first.text.rstrip(".'’\"” ")).strip()
+    if following is None or re.search(r"[.!?]\s+[A-Z]", text) or first.words > 25 \
+            or following.words <= first.words:
+        return False
+    return is_title_case(text) or first.words <= 16
+
+
+_ABBREVIATION = re.compile(r"\b(?:[A-Z]\.){1,3}|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Gov|Jr|Sr|vs|No)\.")
 
 
 def _mark_menu_runs(content: list[Line]) -> None:
@@ -212,6 +243,9 @@ def _body_end(content: list[Line], start: int, body_idx: list[int]) -> int:
         elif body_seen >= 2 and ln.kind == "ui" and TERMINATOR.match(ln.text.strip()) \
                 and not _more_body_follows(content, i):
             break
+    # short closing sentences directly after the last paragraph still belong to the article
+    while last_body + 1 < len(content) and content[last_body + 1].kind == "short":
+        last_body += 1
     return last_body
 
 

@@ -35,7 +35,7 @@ class TextMeta:
 def text_metadata(cleaned: Cleaned) -> TextMeta:
     meta = TextMeta()
     header = [ln for ln in cleaned.header if ln.strip()]
-    _title(header, meta)
+    _title(header, meta, cleaned.title_line)
     _author(header + cleaned.trailer, meta)
     _published(header, cleaned.trailer, meta)
     _outlet(header, cleaned.trailer, cleaned.first_body_line, meta)
@@ -52,7 +52,11 @@ def clean_author(value: str) -> str | None:
     return value
 
 
-def _title(header: list[str], meta: TextMeta) -> None:
+def _title(header: list[str], meta: TextMeta, title_line: str | None = None) -> None:
+    if title_line:
+        title = re.sub(r"\.(?=['’\"”]?$)", "", title_line.strip())
+        meta.title, meta.provenance["title"] = title, "text:first-line"
+        return
     for line in header:
         match = re.match(r"^(?:title|headline)\s*:\s*(.+)$", line, re.IGNORECASE)
         if match:
