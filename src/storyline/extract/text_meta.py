@@ -20,7 +20,8 @@ _SOURCE_LINE = re.compile(r"^(?:source|publisher|outlet|published by)\s*:\s*(.{2
 _DATELINE = re.compile(r"^\s*([^\s–—-][^–—\n]{0,48}?)\s+[–—-]{1,2}\s+(?=[A-Z“\"])")
 _AGENCY = re.compile(r"\(([A-Z][A-Za-z .&]{1,30})\)")
 _UPDATED = re.compile(r"\b(updated|last updated|modified|edited)\b", re.IGNORECASE)
-_LEGAL = re.compile(r"\b(all rights reserved|inc|ltd|llc|plc|group|media)\b\.?$", re.IGNORECASE)
+_LEGAL = re.compile(r"\s*\b(all rights reserved|inc|ltd|llc|plc|group|media|corp|corporation|company|co)\b\.?$",
+                    re.IGNORECASE)
 
 
 @dataclass
@@ -133,7 +134,9 @@ def _outlet(header: list[str], trailer: list[str], first_body: str, meta: TextMe
     for line in reversed(trailer + header):
         match = _COPYRIGHT.search(line)
         if match:
-            name = _LEGAL.sub("", match.group(1).strip(" .,")).strip(" .,")
+            name = match.group(1).strip(" .,")
+            while _LEGAL.search(name):  # "Gazette Media Group Ltd." -> "Gazette"
+                name = _LEGAL.sub("", name).strip(" .,")
             if name and not name[0].isdigit() and len(words_of(name)) <= 6:
                 meta.outlet, meta.provenance["outlet"] = name, "text:copyright"
                 return
