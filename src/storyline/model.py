@@ -74,6 +74,21 @@ class ArticleActor:
     kind: str  # person | organization | country | place
     aliases: list[str] = field(default_factory=list)
     mentions: int = 0
+    roles: list[str] = field(default_factory=list)  # "US President", "chairman of the Suez Canal Authority"
+
+
+@dataclass
+class Quote:
+    """A quotation or reported statement in one article; offsets index the article's text."""
+
+    text: str
+    start: int
+    end: int
+    kind: str  # direct | partial | indirect
+    cue: str | None
+    speaker_key: str | None  # the article actor's key; the corpus stage maps it to the canonical actor
+    sentence: int
+    mentions: list[str] = field(default_factory=list)  # actor keys the quote speaks of
 
 
 @dataclass
@@ -88,6 +103,7 @@ class AnalyzedArticle:
     sentences: list[Sentence] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     actors: list[ArticleActor] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
 
     @property
     def id(self) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storyline.analyze import analyze_articles, load_pipeline
-from storyline.corpus import consolidate, find_duplicates, signature
+from storyline.corpus import attribute_quotes, consolidate, find_duplicates, signature
 from storyline.extract import extract
 from storyline.ingest import iter_documents
 from storyline.model import AnalyzedArticle, Article, RawDocument, Skipped
@@ -169,5 +169,7 @@ def _chain(first: list[list[RawDocument]], rest: Iterator[list[RawDocument]]) ->
 def run_corpus(store: Store, settings: Settings) -> None:
     """Recompute the cross-article results from everything in the store (idempotent)."""
     duplicates = find_duplicates(store.signatures(), settings.minhash_perms, settings.duplicate_threshold)
-    actors = consolidate([(article_id, actors) for article_id, actors, _ in store.article_analysis()])
-    store.save_corpus(duplicates, actors)
+    analysis = list(store.article_analysis())
+    actors = consolidate([(article_id, actors) for article_id, actors, _ in analysis])
+    quotes = attribute_quotes([(article_id, quotes) for article_id, _, quotes in analysis], actors)
+    store.save_corpus(duplicates, actors, quotes)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from storyline.analyze.actors import article_actors
 from storyline.analyze.nlp import load_pipeline
+from storyline.analyze.quotes import extract_quotes
 from storyline.model import AnalyzedArticle, Article, Sentence
 from storyline.settings import Settings
 
@@ -26,6 +27,10 @@ def analyze_articles(articles: Sequence[Article], settings: Settings) -> list[An
         for i, s in enumerate(sentences):
             for pos in range(s.start, min(s.end + 1, len(sentence_of))):
                 sentence_of[pos] = i
-        mentions, actors = article_actors(doc, sentence_of)
-        results.append(AnalyzedArticle(article=article, sentences=sentences, mentions=mentions, actors=actors))
+        mentions, actors = article_actors(doc, sentence_of, exclude=(article.outlet, article.author))
+        roles = {a.key: {w.lower() for role in a.roles for w in role.replace(",", " ").split()}
+                 for a in actors if a.kind == "person"}
+        quotes = extract_quotes(doc, mentions, roles)
+        results.append(AnalyzedArticle(article=article, sentences=sentences, mentions=mentions, actors=actors,
+                                       quotes=quotes))
     return results

@@ -38,17 +38,47 @@ def person_name(text: str) -> str:
     return TITLES.sub("", clean_name(text)).strip()
 
 
-def article_actors(doc: Doc, sentence_of: list[int]) -> tuple[list[Mention], list[ArticleActor]]:
-    """Mentions (with actor keys) and the article's actors, from one parsed Doc."""
+ORG_WORDS = re.compile(
+    r"\b(ministry|party|agency|council|bank|inc|corp|company|committee|commission|authority|office|house|"
+    r"department|university|institute|news|times|post|press|group|association|union|army|navy|forces|"
+    r"command|court|congress|parliament|assembly|government|administration|foundation|center|centre)\b",
+    re.IGNORECASE)
+_POSSESSOR = re.compile(r"^([A-Z][\w .-]+?)['’]s\s+(.+)$")
+
+
+def _split_possessor(text: str, label: str) -> tuple[str, str]:
+    """"Ukraine's Volodymyr Zelenskyy" tagged ORG is a person whose country leads the phrase."""
+    match = _POSSESSOR.match(" ".join(text.split()))
+    if not match or not country_of(match.group(1)):
+        return text, label
+    rest = match.group(2)
+    words = rest.split()
+    if label in ("ORG", "PERSON") and 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words) \
+            and not ORG_WORDS.search(rest):
+        return rest, "PERSON"
+    return rest, label
+
+
+def article_actors(doc: Doc, sentence_of: list[int], exclude: tuple[str | None, ...] = ()
+                   ) -> tuple[list[Mention], list[ArticleActor]]:
+    """Mentions (with actor keys) and the article's actors, from one parsed Doc. Names in
+    `exclude` (the article's outlet and byline) are metadata, not actors."""
+    excluded = {fold(x) for x in exclude if x}
     raw: list[tuple[str, str, int, int, str]] = []  # (name, kind, start, end, label)
+    role_at: dict[int, list[str]] = {}
     for ent in doc.ents:
-        kind = LABELS.get(ent.label_)
+        label = ent.label_
+        ent_text, label = _split_possessor(ent.text, label) if "s " in ent.text else (ent.text, label)
+        kind = LABELS.get(label)
         if kind is None:
             continue
+        if fold(clean_name(ent_text)).strip(" -–—") in excluded:
+            continue
         if kind == "person":
-            name = person_name(ent.text)
+            name = person_name(ent_text)
+            role_at[ent.start_char] = roles_of(ent)
         else:
-            name = clean_name(ent.text)
+            name = clean_name(ent_text)
             if name.lower().startswith("the "):
                 name = name[4:]
         if not name or not any(c.isalpha() for c in name):
@@ -59,7 +89,7 @@ def article_actors(doc: Doc, sentence_of: list[int]) -> tuple[list[Mention], lis
                 kind, name = "country", country
             elif kind == "country":
                 continue  # a NORP that is no nationality ("Democrats") is not an actor here
-        raw.append((name, kind, ent.start_char, ent.end_char, ent.label_))
+        raw.append((name, kind, ent.start_char, ent.end_char, label))
 
     persons = _person_resolver([(n, s) for n, k, s, _, _ in raw if k == "person"])
     groups: dict[str, dict] = {}
@@ -73,16 +103,59 @@ def article_actors(doc: Doc, sentence_of: list[int]) -> tuple[list[Mention], lis
                 kind, resolved = "person", as_person
         canonical = resolved or name
         key = f"{kind}:{fold(canonical)}"
-        group = groups.setdefault(key, {"name": canonical, "kind": kind, "aliases": Counter(), "count": 0})
+        group = groups.setdefault(key, {"name": canonical, "kind": kind, "aliases": Counter(), "count": 0,
+                                        "roles": []})
+        for role in role_at.get(start, []):
+            if role not in group["roles"]:
+                group["roles"].append(role)
         group["aliases"][name] += 1
         group["count"] += 1
         mentions.append(Mention(text=doc.text[start:end], label=label, start=start, end=end,
                                 sentence=sentence_of[start] if start < len(sentence_of) else 0, actor_key=key))
     actors = [ArticleActor(key=k, name=g["name"], kind=g["kind"],
-                           aliases=sorted(a for a in g["aliases"] if a != g["name"]), mentions=g["count"])
+                           aliases=sorted(a for a in g["aliases"] if a != g["name"]), mentions=g["count"],
+                           roles=g["roles"])
               for k, g in groups.items()]
     actors.sort(key=lambda a: (-a.mentions, a.name))
     return mentions, actors
+
+
+_ROLE_DEPS = {"compound", "amod", "nmod", "npadvmod", "nummod"}
+
+
+def roles_of(ent) -> list[str]:
+    """Titles and descriptions attached to a person mention: the modifiers in front of the name
+    ("South Korean President") and an apposition ("chairman of the Suez Canal Authority",
+    "Kim's sister")."""
+    doc = ent.doc
+    roles = []
+    inside = set(range(ent.start, ent.end))
+    # the entity text may itself carry the title ("President Trump"): keep it as a role too
+    title = TITLES.match(clean_name(ent.text) + " ")
+    left = ent.start
+    while left - 1 >= 0 and doc[left - 1].dep_ in _ROLE_DEPS and doc[left - 1].pos_ in ("NOUN", "PROPN", "ADJ") \
+            and (doc[left - 1].head.i in inside or doc[left - 1].head.i >= left - 1):
+        left -= 1
+        inside.add(left)
+    phrase = doc[left:ent.start].text.strip()
+    if title:
+        phrase = (phrase + " " + title.group(0).strip()).strip()
+    if phrase and any(c.isalpha() for c in phrase):
+        roles.append(" ".join(phrase.split()))
+    root = ent.root
+    for child in root.children:
+        if child.dep_ == "appos" and child.i >= ent.end:
+            words = [t for t in child.subtree if t.dep_ not in ("relcl",)]
+            text = doc[words[0].i:words[-1].i + 1].text.strip(" ,")
+            if 0 < len(text.split()) <= 12:
+                roles.append(text)
+    if root.dep_ == "appos" and root.head.i < ent.start and root.head.pos_ == "NOUN":
+        head = root.head
+        words = [t for t in head.subtree if t.i < ent.start and t.i >= head.left_edge.i]
+        text = doc[words[0].i:head.i + 1].text.strip(" ,") if words else ""
+        if 0 < len(text.split()) <= 8:
+            roles.append(text)
+    return roles
 
 
 def _person_resolver(found: list[tuple[str, int]]):

@@ -23,7 +23,11 @@ def consolidate(per_article: list[tuple[str, list[dict]]]) -> list[dict]:
     for article_id, actors in per_article:
         for actor in actors:
             group = groups.setdefault(actor["key"], {"kind": actor["kind"], "names": Counter(), "aliases": Counter(),
-                                                     "mentions": 0, "articles": [], "keys": {actor["key"]}})
+                                                     "mentions": 0, "articles": [], "keys": {actor["key"]},
+                                                     "roles": []})
+            for role in actor.get("roles", []):
+                if role not in group["roles"]:
+                    group["roles"].append(role)
             group["names"][actor["name"]] += actor["mentions"]
             for alias in actor.get("aliases", []):
                 group["aliases"][alias] += 1
@@ -59,7 +63,7 @@ def consolidate(per_article: list[tuple[str, list[dict]]]) -> list[dict]:
         name = max(names, key=lambda n: (len(fold(n).split()), names[n], n))
         aliases = sorted((set(names) | set(group["aliases"])) - {name})
         out.append({"id": actor_id(key), "name": name, "kind": group["kind"], "aliases": aliases,
-                    "roles": [], "mentions": group["mentions"], "articles": group["articles"],
+                    "roles": group["roles"], "mentions": group["mentions"], "articles": group["articles"],
                     "keys": sorted(group["keys"])})
     out.sort(key=lambda a: (-a["mentions"], a["name"]))
     return out
@@ -71,4 +75,27 @@ def _merge(groups: dict[str, dict], source: str, into: str) -> None:
     b["aliases"].update(a["aliases"])
     b["mentions"] += a["mentions"]
     b["keys"] |= a["keys"]
+    b["roles"].extend(r for r in a["roles"] if r not in b["roles"])
     b["articles"].extend(x for x in a["articles"] if x not in b["articles"])
+
+
+def attribute_quotes(per_article: list[tuple[str, list[dict]]], actors: list[dict]) -> list[dict]:
+    """Each article's quotes with their speaker key replaced by the canonical actor (name and id)."""
+    by_key = {key: actor for actor in actors for key in actor["keys"]}
+    out = []
+    for article_id, quotes in per_article:
+        for q in quotes:
+            speaker = by_key.get(q.get("speaker_key") or "")
+            where = f"{article_id}:{q['start']}:{q['end']}:{q['kind']}"
+            quote_id = "q_" + hashlib.sha1(where.encode()).hexdigest()[:12]
+            mentioned = []
+            for key in q.get("mentions", []):
+                actor = by_key.get(key)
+                if actor and actor["id"] not in mentioned and actor is not speaker:
+                    mentioned.append(actor["id"])
+            out.append({"id": quote_id, "article_id": article_id, "text": q["text"],
+                        "speaker": speaker["name"] if speaker else None,
+                        "speaker_id": speaker["id"] if speaker else None,
+                        "cue": q.get("cue"), "kind": q["kind"], "start": q["start"], "end": q["end"],
+                        "sentence": q.get("sentence"), "mentions": mentioned})
+    return out

@@ -90,14 +90,15 @@ class Store:
                 seq = self.con.execute("SELECT coalesce(max(seq), 0) + 1 FROM articles").fetchone()[0]
                 self.con.execute(
                     "INSERT INTO articles (id, seq, source, kind, url, title, outlet, author, published, text, "
-                    "provenance, sentences, mentions, actors, minhash, run_id) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "provenance, sentences, mentions, actors, quotes, minhash, run_id) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [a.id, seq, a.source, a.kind, a.url, a.title, a.outlet, a.author, a.published, a.text,
                      json.dumps(a.provenance),
                      json.dumps([[s.start, s.end] for s in analyzed.sentences]),
                      json.dumps([[m.text, m.label, m.start, m.end, m.sentence, m.actor_key]
                                  for m in analyzed.mentions]),
                      json.dumps([asdict(x) for x in analyzed.actors]),
+                     json.dumps([asdict(q) for q in analyzed.quotes]),
                      minhash, run_id])
             self.con.execute("INSERT INTO article_sources VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                              [a.source, a.raw_hash, a.id, run_id])
@@ -117,11 +118,11 @@ class Store:
             row["provenance"] = json.loads(row["provenance"] or "{}")
         return rows
 
-    def article_analysis(self) -> Iterator[tuple[str, list[dict], list[list]]]:
-        """(article id, its actors, its mentions) for the corpus stage, in arrival order."""
-        for article_id, actors, mentions in self.con.execute(
-                "SELECT id, actors, mentions FROM articles ORDER BY seq").fetchall():
-            yield article_id, json.loads(actors or "[]"), json.loads(mentions or "[]")
+    def article_analysis(self) -> Iterator[tuple[str, list[dict], list[dict]]]:
+        """(article id, its actors, its quotes) for the corpus stage, in arrival order."""
+        for article_id, actors, quotes in self.con.execute(
+                "SELECT id, actors, quotes FROM articles ORDER BY seq").fetchall():
+            yield article_id, json.loads(actors or "[]"), json.loads(quotes or "[]")
 
     def signatures(self) -> list[tuple[str, str | None, bytes]]:
         """(id, published, minhash) in arrival order."""
@@ -137,7 +138,7 @@ class Store:
         return out
 
     # ---- corpus results ---------------------------------------------------------------------
-    def save_corpus(self, duplicates: dict[str, str], actors: Iterable[dict]) -> None:
+    def save_corpus(self, duplicates: dict[str, str], actors: Iterable[dict], quotes: Iterable[dict]) -> None:
         """Replace the cross-article results in one transaction (the corpus stage is rerunnable)."""
         self.con.execute("BEGIN TRANSACTION")
         try:
@@ -151,6 +152,11 @@ class Store:
                     [actor["id"], actor["name"], actor["kind"], json.dumps(actor["aliases"]),
                      json.dumps(actor.get("roles", [])), actor["mentions"], json.dumps(actor["articles"]),
                      json.dumps(actor["keys"])])
+            self.con.execute("DELETE FROM quotes")
+            for q in quotes:
+                self.con.execute("INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                 [q["id"], q["article_id"], q["text"], q["speaker"], q["speaker_id"], q["cue"],
+                                  q["kind"], q["start"], q["end"], q["sentence"], json.dumps(q["mentions"])])
             self.con.execute("COMMIT")
         except Exception:
             self.con.execute("ROLLBACK")
@@ -168,8 +174,12 @@ class Store:
         return rows
 
     def quotes(self) -> list[dict]:
-        return self._dicts("SELECT id, article_id, text, speaker, speaker_id, cue, kind, start_char AS start, "
-                           "end_char AS \"end\" FROM quotes ORDER BY article_id, start_char")
+        rows = self._dicts("SELECT q.id, q.article_id, q.text, q.speaker, q.speaker_id, q.cue, q.kind, "
+                           "q.start_char AS start, q.end_char AS \"end\", q.sentence, q.mentions FROM quotes q "
+                           "JOIN articles a ON a.id = q.article_id ORDER BY a.seq, q.start_char")
+        for row in rows:
+            row["mentions"] = json.loads(row["mentions"] or "[]")
+        return rows
 
     def events(self) -> list[dict]:
         rows = self._dicts("SELECT * FROM events ORDER BY date, id")

@@ -31,7 +31,8 @@ CREATE TABLE IF NOT EXISTS articles (
     provenance   VARCHAR,              -- JSON: field -> where its value came from
     sentences    VARCHAR,              -- JSON: [[start, end], ...]
     mentions     VARCHAR,              -- JSON: [[text, label, start, end, sentence, actor_key], ...]
-    actors       VARCHAR,              -- JSON: [{key, name, kind, aliases, mentions}, ...]
+    actors       VARCHAR,              -- JSON: [{key, name, kind, aliases, mentions, roles}, ...]
+    quotes       VARCHAR,              -- JSON: [{text, start, end, kind, cue, speaker_key, sentence, mentions}]
     minhash      BLOB,
     run_id       INTEGER,
     duplicate_of VARCHAR,
@@ -56,7 +57,8 @@ CREATE TABLE IF NOT EXISTS actors (
 );
 CREATE TABLE IF NOT EXISTS quotes (
     id VARCHAR PRIMARY KEY, article_id VARCHAR NOT NULL, text VARCHAR NOT NULL, speaker VARCHAR,
-    speaker_id VARCHAR, cue VARCHAR, kind VARCHAR, start_char INTEGER, end_char INTEGER
+    speaker_id VARCHAR, cue VARCHAR, kind VARCHAR, start_char INTEGER, end_char INTEGER,
+    sentence INTEGER, mentions VARCHAR    -- JSON list of the actor ids the quote speaks of
 );
 CREATE TABLE IF NOT EXISTS events (
     id VARCHAR PRIMARY KEY, story_id VARCHAR, summary VARCHAR, kind VARCHAR, date VARCHAR,

@@ -1,0 +1,438 @@
+"""Quotations in one article, attributed to a speaker with the dependency parse.
+
+Kinds: `direct` (a whole statement in quotation marks, also across sentences, paragraphs and
+around a mid-quote cue), `partial` (a quoted fragment inside the reporter's sentence, kept when
+someone says or writes it), `indirect` (reported speech: a speech verb's clausal complement, or
+"according to X, ..."). The speaker is found, in order, from: the cue verb's subject in the
+quote's own sentence ("X said", "said X", "X told reporters", "according to X"); a colon
+introduction or a cue in the sentence before; the speaker of the quote just before (a quote
+running on); a pronoun resolved to the most recent person in subject position; a title ("the
+president") resolved to the person holding it in this article. When none applies the speaker is
+None: we never guess.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from storyline.model import Mention, Quote
+
+OPENERS = {"“": "”", "„": "“", "«": "»"}
+_SPEECH = (
+    "say says said saying tell tells told telling add adds added adding write writes wrote written writing "
+    "ask asks asked asking claim claims claimed claiming state states stated note notes noted noting "
+    "explain explains explained insist insists insisted warn warns warned warning declare declares declared "
+    "announce announces announced reply replies replied respond responds responded tweet tweets tweeted "
+    "post posts posted recall recalls recalled continue continues continued argue argues argued arguing "
+    "acknowledge acknowledged admit admits admitted predict predicted suggest suggests suggested suggesting "
+    "emphasize emphasized emphasised stress stressed stressing comment commented remark remarked "
+    "observe observed concede conceded confirm confirmed confirms deny denied denies report reports reported "
+    "tells urged urge urges vow vowed vows promise promised promises pledge pledged predicted "
+    "complain complained complains boast boasted joke joked quip quipped scoff scoffed shout shouted "
+    "describe described describes call calls called calling label labeled labelled labels dub dubbed "
+    "brand branded refer referred praise praised praises threaten threatened threatens criticize criticized "
+    "criticised blast blasted slam slammed mock mocked hail hailed accuse accused accuses thank thanked "
+    "conclude concluded agree agreed believe believes believed think thinks thought expect expected "
+    "hope hoped hopes reiterate reiterated assert asserted maintain maintained maintains allege alleged "
+    "estimate estimated estimates testify testified reckon reckoned muse mused wonder wondered "
+    "reflect reflected reflecting recount recounted express expressed expressing speak speaks spoke speaking"
+)
+SPEECH_VERBS = frozenset(_SPEECH.split())
+# verbs that make a one- or two-word quotation a quote rather than a scare quote
+NAMING_VERBS = frozenset((
+    "call calls called calling label labeled labelled labels dub dubbed brand branded refer referred "
+    "describe described describes praise praised threaten threatened threatens promise promised vow vowed "
+    "say says said saying write wrote tweet tweeted warn warned term termed "
+).split())
+# verbs whose subject is reported as believing, not saying: indirect speech only with these out
+THOUGHT_VERBS = frozenset((
+    "believe believes believed think thinks thought expect expected hope hoped hopes reckon reckoned "
+    "wonder wondered "
+).split())
+PRONOUNS = {"he", "she", "him", "her"}
+# “...” ― Esther Tapia: a signature after a dash at the end of the quote
+_DASH_SPEAKER = re.compile(r"[\s\u00a0]*[―—–-]{1,2}[\s\u00a0]*([A-Z][\w.’'-]*(?:[\s\u00a0]+[A-Z][\w.’'-]*){0,4})")
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+
+
+@dataclass
+class QuoteSpan:
+    start: int  # first character of the content (after the opening mark)
+    end: int  # one past the last content character
+    parts: list[tuple[int, int]] = field(default_factory=list)
+
+
+def find_quote_spans(text: str) -> list[QuoteSpan]:
+    """Quoted stretches of `text`: curly or straight double quotes, balanced per paragraph; a
+    quote left open at a paragraph's end runs on when the next paragraph opens with a mark."""
+    spans: list[QuoteSpan] = []
+    paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    carry: int | None = None
+    for p_index, (p_start, p_end) in enumerate(paragraphs):
+        i = p_start
+        open_at: int | None = None
+        closer = ""
+        if carry is not None:
+            stripped = text[p_start:p_end].lstrip()
+            lead = p_end - p_start - len(stripped)
+            if stripped[:1] in OPENERS or stripped[:1] == '"':
+                open_at, closer = carry, OPENERS.get(stripped[:1], '"')
+                i = p_start + lead + 1
+            else:
+                carry = None
+        while i < p_end:
+            ch = text[i]
+            if open_at is None:
+                if ch in OPENERS:
+                    open_at, closer = i + 1, OPENERS[ch]
+                elif ch == '"':
+                    open_at, closer = i + 1, '"'
+            elif ch == closer or (closer == "”" and ch == '"' and text[open_at - 1] != "“"):
+                if i > open_at:
+                    spans.append(QuoteSpan(open_at, i))
+                open_at, carry = None, None
+            i += 1
+        if open_at is not None:
+            # open at the paragraph's end: a multi-paragraph quote if the next paragraph opens one
+            nxt = text[paragraphs[p_index + 1][0]:paragraphs[p_index + 1][1]].lstrip()[:1] \
+                if p_index + 1 < len(paragraphs) else ""
+            if nxt in OPENERS or nxt == '"':
+                carry = open_at if carry is None else carry
+            else:
+                end = p_end
+                if end - open_at > 1:
+                    spans.append(QuoteSpan(open_at, end))
+                carry = None
+    for span in spans:
+        span.parts = [(span.start, span.end)]
+    return spans
+
+
+class Resolver:
+    """Turns a speaker token into an actor key: named mention, pronoun or title."""
+
+    def __init__(self, doc: Doc, mentions: list[Mention], roles: dict[str, set[str]]) -> None:
+        self.doc = doc
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.starts = [m.start for m in self.mentions]
+        self.roles = roles  # actor key -> role words
+
+    def mention_at(self, start: int, end: int) -> Mention | None:
+        i = bisect_right(self.starts, end) - 1
+        while i >= 0 and self.mentions[i].end > start - 200:
+            m = self.mentions[i]
+            if m.start < end and m.end > start:
+                return m
+            i -= 1
+        return None
+
+    def resolve(self, token: Token, quote_spans: list[tuple[int, int]]) -> str | None:
+        """The actor key for the speaker whose syntactic head is `token`."""
+        # a named actor anywhere in the subject phrase (not inside a quotation), persons first
+        phrase = [t for t in _phrase(token)
+                  if not any(s <= t.idx < e for s, e in quote_spans)]
+        found = [self.mention_at(t.idx, t.idx + len(t)) for t in phrase]
+        found = [m for m in found if m is not None]
+        for kinds in (("person",), ("organization", "country")):
+            for m in found:
+                if m.actor_key.split(":", 1)[0] in kinds:
+                    return m.actor_key
+        lower = token.text.lower()
+        if lower in PRONOUNS:
+            return self.recent_person(token.idx)
+        if token.pos_ in ("NOUN", "PROPN"):
+            return self.by_role(token)
+        return None
+
+    def recent_person(self, before: int) -> str | None:
+        """The most recent person before `before`, preferring one in subject position in the
+        nearest sentence that has a person at all (so "He" after "Moon met Trump." is Moon)."""
+        i = bisect_right(self.starts, before) - 1
+        best_sentence, candidates = None, []
+        while i >= 0:
+            m = self.mentions[i]
+            i -= 1
+            if not m.actor_key.startswith("person:") or m.end > before:
+                continue
+            if best_sentence is None:
+                best_sentence = m.sentence
+            if m.sentence != best_sentence:
+                break
+            candidates.append(m)
+        if not candidates:
+            return None
+        for m in candidates:
+            span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is not None and any(t.dep_ in SUBJECT_DEPS for t in span):
+                return m.actor_key
+        return candidates[-1].actor_key  # the earliest person in that sentence
+
+    def by_role(self, token: Token) -> str | None:
+        """'the president', 'the North Korean leader', 'the authority's chairman' -> the one
+        person in this article described so (the one whose role shares the most words)."""
+        words = {t.text.lower() for t in token.subtree if t.pos_ in ("NOUN", "PROPN", "ADJ") and t.i <= token.i}
+        head = token.text.lower()
+        if token.pos_ == "PROPN" or not words:
+            return None
+        scored = [(len(words & role), key) for key, role in self.roles.items() if head in role]
+        if not scored:
+            return None
+        scored.sort(reverse=True)
+        if len(scored) > 1 and scored[0][0] == scored[1][0]:
+            return None  # two people hold that title here: not ours to pick
+        return scored[0][1]
+
+
+def _phrase(token: Token) -> list[Token]:
+    """The subject's own words: its compounds, appositions and possessors, not its clauses."""
+    out = [token]
+    for child in token.children:
+        if child.dep_ in ("compound", "appos", "poss", "amod", "nmod", "prep", "pobj", "flat", "conj"):
+            out.extend(t for t in child.subtree if t.dep_ not in ("relcl", "acl"))
+    return sorted(set(out), key=lambda t: t.i)
+
+
+def _cue_in(tokens: list[Token]) -> Token | None:
+    """The speech verb of a frame: one with a subject beats one without ("Speaking at a press
+    conference, Trump told reporters" -> told); the main verb beats a subordinate one."""
+    found = []
+    for t in tokens:
+        if t.text.lower() in SPEECH_VERBS and t.pos_ in ("VERB", "AUX") or \
+                t.text.lower() == "according" and any(c.text.lower() == "to" for c in t.children):
+            found.append(t)
+    if not found:
+        return None
+    return min(found, key=lambda t: (_subject(t) is None, t.dep_ in ("advcl", "xcomp", "pcomp"), t.i))
+
+
+def _subject(cue: Token) -> Token | None:
+    if cue.text.lower() == "according":
+        for child in cue.children:
+            if child.text.lower() == "to":
+                return next((c for c in child.children if c.dep_ == "pobj"), None)
+        return None
+    for child in cue.children:
+        if child.dep_ in SUBJECT_DEPS:
+            return child
+    # "..., who told reporters": the relative clause's antecedent
+    if cue.dep_ in ("relcl", "acl"):
+        return cue.head
+    # "X, speaking to reporters, said" / conjoined verbs share the subject
+    if cue.dep_ in ("conj", "advcl", "xcomp") and cue.head.i != cue.i:
+        return _subject(cue.head) if cue.head.text.lower() in SPEECH_VERBS or cue.dep_ == "conj" else None
+    return None
+
+
+def _inside(idx: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= idx < e for s, e in spans)
+
+
+def extract_quotes(doc: Doc, mentions: list[Mention], roles: dict[str, set[str]]) -> list[Quote]:
+    text = doc.text
+    resolver = Resolver(doc, mentions, roles)
+    raw = find_quote_spans(text)
+    content = [(s.start, s.end) for s in raw]
+    sentences = list(doc.sents)
+    sent_starts = [s.start_char for s in sentences]
+
+    def sentence_index(pos: int) -> int:
+        return max(0, bisect_right(sent_starts, pos) - 1)
+
+    def frame_tokens(first: int, last: int) -> list[Token]:
+        tokens = [t for s in sentences[first:last + 1] for t in s]
+        return [t for t in tokens if not _inside(t.idx, content) and not t.is_punct]
+
+    quotes: list[Quote] = []
+    merged = _merge_interrupted(raw, text)
+    last_speaker: tuple[int, str | None] = (-10, None)  # (sentence index, key) of the latest direct quote
+
+    for span in merged:
+        q_start, q_end = span.start, span.end
+        words = len(re.findall(r"\w+", text[q_start:q_end]))
+        s_first, s_last = sentence_index(q_start), sentence_index(max(q_start, q_end - 1))
+        frame = frame_tokens(s_first, s_last)
+        before = text[sentences[s_first].start_char:q_start - 1]
+        kind = _kind(text, span, before, words)
+        cue = _cue_in(frame)
+        # “...?” Vitter demanded. -- the parser often starts a new sentence after the closing
+        # mark; the cue is then the next sentence's, when it follows on the same line
+        after = text[q_end + 1:q_end + 3]
+        if kind == "direct" and s_last + 1 < len(sentences) and after[:1] == " " and after[1:2] not in ("“", '"') \
+                and (cue is None or _subject(cue) is None):
+            following = [t for t in sentences[s_last + 1] if not _inside(t.idx, content) and not t.is_punct]
+            trailing = _cue_in(following[:12])
+            if trailing is not None and _subject(trailing) is not None:
+                cue = trailing
+        key: str | None = None
+        cue_text = cue.text if cue is not None else None
+        dash = _DASH_SPEAKER.match(text, q_end + 1)
+        if dash and kind == "direct":
+            found = resolver.mention_at(dash.start(1), dash.end(1))
+            if found is not None and found.actor_key.startswith("person:"):
+                key, cue_text, cue = found.actor_key, "―", None
+        if cue is not None:
+            subject = _subject(cue)
+            if subject is not None and not _inside(subject.idx, content):
+                key = resolver.resolve(subject, content)
+        if kind == "partial":
+            if cue is None or cue.text.lower() not in SPEECH_VERBS | NAMING_VERBS and cue.text.lower() != "according":
+                continue  # a scare quote or a title: not something anyone said
+            if words <= 2 and cue.text.lower() not in NAMING_VERBS:
+                continue
+        if key is None and kind == "direct" and cue is None:
+            key, cue_text = _from_context(sentences, s_first, resolver, content, last_speaker)
+        elif key is None and cue is not None and _subject(cue) is None and cue.i == sentences[s_first].start:
+            # a sentence that opens on its verb ("Praised Trump as ...") lost its subject to a
+            # stray full stop: the subject is the previous sentence's
+            key, _ = _from_context(sentences, s_first, resolver, content, last_speaker)
+        if kind == "direct":
+            last_speaker = (s_last, key)
+        quotes.append(Quote(text=_joined(text, span), start=q_start, end=q_end, kind=kind, cue=cue_text,
+                            speaker_key=key, sentence=s_first,
+                            mentions=_mentioned(resolver, q_start, q_end, key)))
+
+    quotes.extend(_indirect(doc, sentences, resolver, content))
+    quotes.sort(key=lambda q: q.start)
+    return quotes
+
+
+def _kind(text: str, span: QuoteSpan, before: str, words: int) -> str:
+    inner = text[span.start:span.end].strip()
+    lead = before.rstrip()
+    standalone = not lead or lead.endswith((",", ":", "—", "–", ".", "?", "!")) or len(span.parts) > 1
+    ends_like_speech = bool(re.search(r"[.,!?…—-]$", inner))
+    if standalone and (ends_like_speech or words >= 6):
+        return "direct"
+    if words >= 8 and ends_like_speech and inner[:1].isupper():
+        return "direct"
+    return "partial"
+
+
+def _merge_interrupted(spans: list[QuoteSpan], text: str) -> list[QuoteSpan]:
+    """“We will,” he said, “meet again.” is one quotation around its cue, however long the
+    speaker's description between the two parts, as long as they share a paragraph."""
+    out: list[QuoteSpan] = []
+    for span in spans:
+        if out:
+            prev = out[-1]
+            between = text[prev.end:span.start]
+            first = text[prev.parts[-1][0]:prev.parts[-1][1]].rstrip()
+            words = re.findall(r"[A-Za-z’']+", between)
+            if "\n" not in between and first.endswith(",") and len(words) <= 45 \
+                    and any(w.lower() in SPEECH_VERBS for w in words) and _starts_statement(text, span):
+                prev.parts.append((span.start, span.end))
+                prev.end = span.end
+                continue
+        out.append(span)
+    return out
+
+
+def _starts_statement(text: str, span: QuoteSpan) -> bool:
+    """The second part continues the statement: it opens the sentence after the cue, not a
+    fragment the reporter embeds ("..., he said, calling it a “hoax”")."""
+    before = text[:span.start - 1].rstrip()
+    return before.endswith((",", ".", ":", "—", "–")) and not re.search(r"\b(?:as|a|an|the|called|calling)$", before)
+
+
+def _joined(text: str, span: QuoteSpan) -> str:
+    parts = [" ".join(text[s:e].split()) for s, e in span.parts]
+    joined = " ".join(p.rstrip(",") if i < len(parts) - 1 else p for i, p in enumerate(parts))
+    return joined.strip()
+
+
+def _from_context(sentences: list[Span], s_first: int, resolver: Resolver, content: list[tuple[int, int]],
+                  last_speaker: tuple[int, str | None]) -> tuple[str | None, str | None]:
+    """A quote with no cue of its own: a colon introduction or a cue in the sentence before, or
+    the quote running on from the speaker just quoted."""
+    for back in (1, 2):
+        j = s_first - back
+        if j < 0:
+            break
+        sentence = sentences[j]
+        tokens = [t for t in sentence if not _inside(t.idx, content)]
+        cue = _cue_in(tokens)
+        if cue is not None:
+            subject = _subject(cue)
+            if subject is not None and not _inside(subject.idx, content):
+                key = resolver.resolve(subject, content)
+                if key:
+                    return key, cue.text
+        if last_speaker[1] and last_speaker[0] == j:
+            return last_speaker[1], None
+        # a sentence of the reporter's own without a cue stands between: stop here
+        if back == 1 and not sentence.text.rstrip().endswith(":") and any(not t.is_punct for t in tokens) \
+                and (not last_speaker[1] or last_speaker[0] < j - 1):
+            break
+    if last_speaker[1] and s_first - last_speaker[0] <= 2:
+        return last_speaker[1], None
+    return None, None
+
+
+def _indirect(doc: Doc, sentences: list[Span], resolver: Resolver, content: list[tuple[int, int]]) -> list[Quote]:
+    """Reported speech: 'X said (that) CLAUSE', 'according to X, CLAUSE'. Sentences that hold a
+    quotation are left to the direct/partial rules."""
+    out = []
+    for index, sentence in enumerate(sentences):
+        if any(s < sentence.end_char and e > sentence.start_char for s, e in content):
+            continue
+        for token in sentence:
+            lower = token.text.lower()
+            if lower == "according" and token.i + 1 < len(doc) and doc[token.i + 1].text.lower() == "to":
+                subject = _subject(token)
+                phrase = [t for t in token.subtree]
+                rest = [t for t in sentence if t not in phrase and not (t.is_punct and t.i == phrase[-1].i + 1)]
+                body = _span_text(doc, rest)
+                if subject is None or body is None:
+                    continue
+                key = resolver.resolve(subject, content)
+                out.append(Quote(text=body[2], start=body[0], end=body[1], kind="indirect", cue="according to",
+                                 speaker_key=key, sentence=index,
+                                 mentions=_mentioned(resolver, body[0], body[1], key)))
+                break
+            if lower not in SPEECH_VERBS or token.pos_ not in ("VERB",) or lower in NAMING_VERBS - {"say", "says",
+                                                                                                  "said", "saying"}:
+                continue
+            clause = next((c for c in token.children if c.dep_ == "ccomp"), None)
+            if clause is None:
+                continue
+            subject = _subject(token)
+            if subject is None:
+                continue
+            tokens = [t for t in clause.subtree]
+            while tokens and (tokens[0].text.lower() == "that" and tokens[0].dep_ == "mark" or tokens[0].is_punct):
+                tokens = tokens[1:]
+            body = _span_text(doc, tokens)
+            if body is None or len(tokens) < 4:
+                continue
+            key = resolver.resolve(subject, content)
+            out.append(Quote(text=body[2], start=body[0], end=body[1], kind="indirect", cue=token.text,
+                             speaker_key=key, sentence=index, mentions=_mentioned(resolver, body[0], body[1], key)))
+            break
+    return out
+
+
+def _span_text(doc: Doc, tokens: list[Token]) -> tuple[int, int, str] | None:
+    tokens = [t for t in tokens]
+    while tokens and tokens[-1].is_punct:
+        tokens = tokens[:-1]
+    while tokens and tokens[0].is_punct:
+        tokens = tokens[1:]
+    if len(tokens) < 3:
+        return None
+    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+    return start, end, " ".join(doc.text[start:end].split())
+
+
+def _mentioned(resolver: Resolver, start: int, end: int, speaker: str | None) -> list[str]:
+    keys: list[str] = []
+    i = bisect_right(resolver.starts, start) - 1
+    for m in resolver.mentions[max(0, i):]:
+        if m.start >= end:
+            break
+        if m.start >= start and m.actor_key != speaker and m.actor_key not in keys:
+            keys.append(m.actor_key)
+    return keys
