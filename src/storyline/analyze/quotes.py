@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from storyline.analyze.gazetteer import fold
 from storyline.model import Mention, Quote
 
 OPENERS = {"“": "”", "„": "“", "«": "»"}
@@ -112,6 +113,23 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
     return spans
 
 
+_SIGNATURE = re.compile(r"[”\"][\s\u00a0]*[―—–]{1,2}[\s\u00a0]*"
+                        r"([A-Z][\w.’'-]*(?:[\s\u00a0]+[A-Z][\w.’'-]*){1,4})[.\s\u00a0]*$", re.MULTILINE)
+
+
+def tag_signatures(doc: Doc) -> None:
+    """“...” ― Esther Tapia: the name signing a quote is a person even when the NER missed it."""
+    spans = []
+    for match in _SIGNATURE.finditer(doc.text):
+        span = doc.char_span(match.start(1), match.end(1), label="PERSON", alignment_mode="contract")
+        if span is not None and len(span) >= 2 and not any(e.start < span.end and span.start < e.end
+                                                           for e in doc.ents if e.label_ == "PERSON"):
+            spans.append(span)
+    if spans:
+        kept = [e for e in doc.ents if not any(e.start < s.end and s.start < e.end for s in spans)]
+        doc.ents = sorted(kept + spans, key=lambda e: e.start)
+
+
 class Resolver:
     """Turns a speaker token into an actor key: named mention, pronoun or title."""
 
@@ -120,6 +138,12 @@ class Resolver:
         self.mentions = sorted(mentions, key=lambda m: m.start)
         self.starts = [m.start for m in self.mentions]
         self.roles = roles  # actor key -> role words
+        # every word of every person's names, to catch a name the NER left untagged here
+        self.person_words: dict[str, set[str]] = {}
+        for m in mentions:
+            if m.actor_key.startswith("person:"):
+                for word in fold(m.actor_key.split(":", 1)[1]).split() + fold(m.text).split():
+                    self.person_words.setdefault(word.strip("'’"), set()).add(m.actor_key)
 
     def mention_at(self, start: int, end: int) -> Mention | None:
         i = bisect_right(self.starts, end) - 1
@@ -144,6 +168,12 @@ class Resolver:
         lower = token.text.lower()
         if lower in PRONOUNS:
             return self.recent_person(token.idx)
+        if token.pos_ == "PROPN":
+            names = [t for t in phrase if t.pos_ == "PROPN"]
+            keys = [self.person_words.get(fold(t.text).strip("'’"), set()) for t in names]
+            common = set.intersection(*keys) if keys and all(keys) else set()
+            if len(common) == 1:
+                return next(iter(common))
         if token.pos_ in ("NOUN", "PROPN"):
             return self.by_role(token)
         return None

@@ -57,10 +57,19 @@ TERMINATOR = re.compile(
     r"most (read|popular|viewed)|trending( now)?|recommended( for you)?|about the author|tags?)\b",
     re.IGNORECASE)
 
+# feed and wire footers, whatever their length
+FOOTER = re.compile(r"^(?:the post .{3,300} appeared first on .{2,80}|\(?(?:additional )?(?:reporting|writing|editing|"
+                    r"compiled) by .{2,200})$", re.IGNORECASE)
+
 BYLINE = re.compile(r"^\s*(?:by|written by|words by|reporting by|author\s*:|authors\s*:)\s+(.{2,120})$",
                     re.IGNORECASE)
 DATE_LABEL = re.compile(r"\b(published|posted|first published|publication date|date|updated|last updated|"
                         r"modified|last modified|edited)\b", re.IGNORECASE)
+
+
+# "2018-06-12: Trump and Kim meet in Singapore" -- a timeline entry is article content
+_DATED_ITEM = re.compile(r"^(?:\d{4}-\d{2}-\d{2}|\d{4}|(?:[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4})|"
+                         r"(?:\d{1,2} [A-Z][a-z]{2,8} \d{4}))\s*[:–—-]\s+\S+(?:\s+\S+){2,}")
 
 
 @dataclass
@@ -127,7 +136,7 @@ def classify(index: int, raw: str) -> Line:
     line = Line(index, text, len(words_of(text)))
     if not text:
         line.kind = "blank"
-    elif INSERT.match(text):
+    elif INSERT.match(text) or FOOTER.match(text):
         line.kind = "insert"
     elif BYLINE.match(text) and line.words <= 14:
         line.kind = "byline"
@@ -135,7 +144,7 @@ def classify(index: int, raw: str) -> Line:
         line.kind = "ui"
     elif is_link_list(text):
         line.kind = "menu"
-    elif is_sentence(text) or (line.has_quote and line.words >= 4):
+    elif is_sentence(text) or (line.has_quote and line.words >= 4) or _DATED_ITEM.match(text):
         line.kind = "body"
     elif line.words >= 2 and _TERMINAL.search(text) and text[0].isupper():
         line.kind = "short"  # "Only one stayed home." is article text once the body has begun

@@ -33,7 +33,10 @@ def extract_html(html: str, url: str | None = None) -> HtmlResult:
     )
     if doc is not None:
         result.text = doc.text or ""
-        for name, value in (("title", doc.title), ("author", doc.author), ("outlet", doc.sitename)):
+        author = doc.author
+        if author and author.count("; ") == 1:
+            author = author.replace("; ", " and ")  # trafilatura joins two bylines with "; "
+        for name, value in (("title", doc.title), ("author", author), ("outlet", doc.sitename)):
             if value:
                 setattr(result, name, value.strip())
                 result.provenance[name] = "html:trafilatura"

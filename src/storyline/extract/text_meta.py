@@ -37,7 +37,7 @@ def text_metadata(cleaned: Cleaned) -> TextMeta:
     meta = TextMeta()
     header = [ln for ln in cleaned.header if ln.strip()]
     _title(header, meta, cleaned.title_line)
-    _author(header + cleaned.trailer, meta)
+    _author(header + cleaned.trailer, meta, meta.title)
     _published(header, cleaned.trailer, meta)
     _outlet(header, cleaned.trailer, cleaned.first_body_line, meta)
     return meta
@@ -66,8 +66,8 @@ def _title(header: list[str], meta: TextMeta, title_line: str | None = None) -> 
     candidates = []
     for i, line in enumerate(header):
         n = len(words_of(line))
-        if n < 3 or n > 30 or BYLINE.match(line) or is_ui(line) or is_menu_item(line) or DATE_LABEL.search(line) \
-                and find_dates(line) or re.search(r"[.;]$", line):
+        if n < 3 or n > 30 or BYLINE.match(line) or is_ui(line) or is_menu_item(line) or _mostly_date(line) \
+                or re.search(r"[.;]$", line):
             continue
         candidates.append((i, line))
     if not candidates:
@@ -91,13 +91,33 @@ def _title(header: list[str], meta: TextMeta, title_line: str | None = None) -> 
     meta.provenance["title"] = "text:headline-line"
 
 
-def _author(lines: list[str], meta: TextMeta) -> None:
+def _mostly_date(line: str) -> bool:
+    """'February 28, 2019 at 4:12 pm', 'Published: 3 July 2018': a date with little else."""
+    dates = find_dates(line)
+    if not dates:
+        return False
+    rest = re.sub(r"\d{1,2}:\d{2}\s*(?:am|pm|a\.m\.|p\.m\.)?|\b\d{1,4}\b|\b[A-Za-z]{3,9}\.?\b", " ", line)
+    return len(words_of(line)) <= 10 or not rest.strip(" ,|:-")
+
+
+_NAME_LINE = re.compile(r"^[A-Z][a-zà-ÿ'’-]+(?:\s+(?:[A-Z]\.|[A-Z][a-zà-ÿ'’-]+|van|de|von|al|bin)){1,3}$")
+
+
+def _author(lines: list[str], meta: TextMeta, title: str | None = None) -> None:
     for line in lines:
         match = BYLINE.match(line)
         if match:
             author = clean_author(match.group(1))
             if author:
                 meta.author, meta.provenance["author"] = author, "text:byline"
+                return
+    # no "By": a bare personal name right under the headline, followed by the date, is the byline
+    if title:
+        for i, line in enumerate(lines[:-1]):
+            if line.strip() == title or line.strip().startswith(title):
+                name, following = lines[i + 1].strip(), lines[i + 2] if i + 2 < len(lines) else ""
+                if _NAME_LINE.match(name) and not is_ui(name) and _mostly_date(following):
+                    meta.author, meta.provenance["author"] = name, "text:name-under-headline"
                 return
 
 
