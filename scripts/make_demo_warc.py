@@ -23,7 +23,7 @@ try:
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 except ImportError:  # pragma: no cover
-    raise SystemExit("warcio is missing: pip install warcio")
+    raise SystemExit("warcio is missing: pip install warcio") from None
 
 HERE = Path(__file__).resolve().parent
 SRC = HERE / "warc_src"
@@ -43,7 +43,7 @@ PAGES = [
 def record_id(*parts):
     """A stable WARC-Record-ID derived from the given strings."""
     digest = hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()
-    return "<urn:uuid:%s>" % uuid.UUID(digest[:32])
+    return f"<urn:uuid:{uuid.UUID(digest[:32])}>"
 
 
 def build(out_path):
@@ -68,7 +68,7 @@ def build(out_path):
             path = "/" + url.split("/", 3)[3]
 
             req_headers = StatusAndHeaders(
-                "GET %s HTTP/1.1" % path,
+                f"GET {path} HTTP/1.1",
                 [("Host", host),
                  ("User-Agent", "Mozilla/5.0 (compatible; storyline-demo-crawler/0.1)"),
                  ("Accept", "text/html,application/xhtml+xml"),
