@@ -54,6 +54,16 @@ THOUGHT_VERBS = frozenset((
     "believe believes believed think thinks thought expect expected hope hoped hopes reckon reckoned "
     "wonder wondered "
 ).split())
+# reported speech is taken only from plain reporting verbs in finite form: "emphasized that",
+# "noted that", "claiming" are as often the reporter's paraphrase as the speaker's statement
+REPORTING_VERBS = frozenset((
+    "say says said tell tells told add adds added claim claims claimed state states stated announce announces "
+    "announced insist insists insisted warn warns warned write writes wrote explain explains explained argue "
+    "argues argued report reports reported acknowledge acknowledges acknowledged admit admits admitted deny "
+    "denies denied confirm confirms confirmed predict predicts predicted promise promises promised vow vows "
+    "vowed pledge pledges pledged reply replies replied respond responds responded tweet tweets tweeted "
+    "declare declares declared concede concedes conceded"
+).split())
 PRONOUNS = {"he", "she", "him", "her"}
 # “...” ― Esther Tapia: a signature after a dash at the end of the quote
 _DASH_SPEAKER = re.compile(r"[\s\u00a0]*[―—–-]{1,2}[\s\u00a0]*([A-Z][\w.’'-]*(?:[\s\u00a0]+[A-Z][\w.’'-]*){0,4})")
@@ -154,20 +164,23 @@ class Resolver:
             i -= 1
         return None
 
-    def resolve(self, token: Token, quote_spans: list[tuple[int, int]]) -> str | None:
+    def resolve(self, token: Token, quote_spans: list[tuple[int, int]], depth: int = 0) -> str | None:
         """The actor key for the speaker whose syntactic head is `token`."""
+        head = self.mention_at(token.idx, token.idx + len(token))
+        if head is not None:  # "the UK P&I Club said": the head's own name, not its modifier's
+            return head.actor_key
         # a named actor anywhere in the subject phrase (not inside a quotation), persons first
         phrase = [t for t in _phrase(token)
                   if not any(s <= t.idx < e for s, e in quote_spans)]
         found = [self.mention_at(t.idx, t.idx + len(t)) for t in phrase]
         found = [m for m in found if m is not None]
-        for kinds in (("person",), ("organization", "country")):
+        for kinds in (("person",), ("organization",), ("country",)):
             for m in found:
                 if m.actor_key.split(":", 1)[0] in kinds:
                     return m.actor_key
         lower = token.text.lower()
         if lower in PRONOUNS:
-            return self.recent_person(token.idx)
+            return self.recent_person(token.idx, quote_spans, depth)
         if token.pos_ == "PROPN":
             names = [t for t in phrase if t.pos_ == "PROPN"]
             keys = [self.person_words.get(fold(t.text).strip("'’"), set()) for t in names]
@@ -178,28 +191,42 @@ class Resolver:
             return self.by_role(token)
         return None
 
-    def recent_person(self, before: int) -> str | None:
-        """The most recent person before `before`, preferring one in subject position in the
-        nearest sentence that has a person at all (so "He" after "Moon met Trump." is Moon)."""
-        i = bisect_right(self.starts, before) - 1
-        best_sentence, candidates = None, []
-        while i >= 0:
-            m = self.mentions[i]
-            i -= 1
-            if not m.actor_key.startswith("person:") or m.end > before:
-                continue
-            if best_sentence is None:
-                best_sentence = m.sentence
-            if m.sentence != best_sentence:
-                break
-            candidates.append(m)
-        if not candidates:
-            return None
-        for m in candidates:
-            span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
-            if span is not None and any(t.dep_ in SUBJECT_DEPS for t in span):
+    def recent_person(self, before: int, quote_spans: list[tuple[int, int]], depth: int = 0) -> str | None:
+        """Who "he"/"she" is: going back sentence by sentence, the subject of the nearest sentence
+        whose subject is a person; a subject that is itself "he"/"she" passes the question back
+        (He said X. "...," he said. -> whoever the first "he" is). Failing that, the person in
+        the nearest sentence that names only one."""
+        sentences = list(self.doc.sents)
+        starts = [s.start_char for s in sentences]
+        index = bisect_right(starts, before) - 1
+        fallback: str | None = None
+        for j in range(index, max(-1, index - 6), -1):
+            sentence = sentences[j]
+            subjects = [t for t in sentence if t.dep_ in SUBJECT_DEPS and t.idx < before
+                        and not any(s <= t.idx < e for s, e in quote_spans)]
+            for subject in sorted(subjects, key=lambda t: t.i):
+                if subject.text.lower() in PRONOUNS and subject.idx < before and depth < 4:
+                    if j == index and subject.idx >= before - 1:
+                        continue
+                    key = self.recent_person(subject.idx, quote_spans, depth + 1)
+                    if key:
+                        return key
+                mention = self._person_in(subject)
+                if mention:
+                    return mention
+            persons = {m.actor_key for m in self.mentions
+                       if m.actor_key.startswith("person:") and sentence.start_char <= m.start < min(sentence.end_char,
+                                                                                                     before)}
+            if fallback is None and len(persons) == 1:
+                fallback = next(iter(persons))
+        return fallback
+
+    def _person_in(self, subject: Token) -> str | None:
+        for t in _phrase(subject):
+            m = self.mention_at(t.idx, t.idx + len(t))
+            if m is not None and m.actor_key.startswith("person:"):
                 return m.actor_key
-        return candidates[-1].actor_key  # the earliest person in that sentence
+        return None
 
     def by_role(self, token: Token) -> str | None:
         """'the president', 'the North Korean leader', 'the authority's chairman' -> the one
@@ -325,7 +352,7 @@ def extract_quotes(doc: Doc, mentions: list[Mention], roles: dict[str, set[str]]
                             speaker_key=key, sentence=s_first,
                             mentions=_mentioned(resolver, q_start, q_end, key)))
 
-    quotes.extend(_indirect(doc, sentences, resolver, content))
+    quotes.extend(_indirect(doc, sentences, resolver, content, {q.start for q in quotes if q.kind == "direct"}))
     quotes.sort(key=lambda q: q.start)
     return quotes
 
@@ -402,12 +429,14 @@ def _from_context(sentences: list[Span], s_first: int, resolver: Resolver, conte
     return None, None
 
 
-def _indirect(doc: Doc, sentences: list[Span], resolver: Resolver, content: list[tuple[int, int]]) -> list[Quote]:
+def _indirect(doc: Doc, sentences: list[Span], resolver: Resolver, content: list[tuple[int, int]],
+              direct_starts: set[int]) -> list[Quote]:
     """Reported speech: 'X said (that) CLAUSE', 'according to X, CLAUSE'. Sentences that hold a
     quotation are left to the direct/partial rules."""
     out = []
     for index, sentence in enumerate(sentences):
-        if any(s < sentence.end_char and e > sentence.start_char for s, e in content):
+        # a sentence inside a quotation is the quoted speaker's, not the reporter's
+        if any(s <= sentence.start_char and sentence.end_char - 1 <= e + 1 for s, e in content):
             continue
         for token in sentence:
             lower = token.text.lower()
@@ -423,8 +452,7 @@ def _indirect(doc: Doc, sentences: list[Span], resolver: Resolver, content: list
                                  speaker_key=key, sentence=index,
                                  mentions=_mentioned(resolver, body[0], body[1], key)))
                 break
-            if lower not in SPEECH_VERBS or token.pos_ not in ("VERB",) or lower in NAMING_VERBS - {"say", "says",
-                                                                                                  "said", "saying"}:
+            if lower not in REPORTING_VERBS or token.pos_ != "VERB" or token.tag_ == "VBG":
                 continue
             clause = next((c for c in token.children if c.dep_ == "ccomp"), None)
             if clause is None:
@@ -435,13 +463,31 @@ def _indirect(doc: Doc, sentences: list[Span], resolver: Resolver, content: list
             tokens = [t for t in clause.subtree]
             while tokens and (tokens[0].text.lower() == "that" and tokens[0].dep_ == "mark" or tokens[0].is_punct):
                 tokens = tokens[1:]
+            tokens = _until_quotation(tokens, direct_starts)
             body = _span_text(doc, tokens)
             if body is None or len(tokens) < 4:
+                continue
+            # a clause that starts inside a quotation is a direct quote's business
+            if _inside(body[0], content) or (body[0] > 0 and doc.text[body[0] - 1] in "“\"") \
+                    or any(s <= body[0] and body[1] <= e + 1 for s, e in content):
                 continue
             key = resolver.resolve(subject, content)
             out.append(Quote(text=body[2], start=body[0], end=body[1], kind="indirect", cue=token.text,
                              speaker_key=key, sentence=index, mentions=_mentioned(resolver, body[0], body[1], key)))
             break
+    return out
+
+
+def _until_quotation(tokens: list[Token], direct_starts: set[int]) -> list[Token]:
+    """The reported clause stops where a direct quotation takes over ("..., adding, “...”");
+    a quoted fragment inside the clause stays (a mixed quotation)."""
+    out: list[Token] = []
+    for t in tokens:
+        if (t.text in OPENERS or t.text == '"') and t.idx + 1 in direct_starts:
+            break
+        out.append(t)
+    while out and (out[-1].is_punct or out[-1].text.lower() in SPEECH_VERBS):
+        out.pop()
     return out
 
 
