@@ -72,10 +72,14 @@ def article_actors(doc: Doc, sentence_of: list[int], exclude: tuple[str | None, 
         kind = LABELS.get(label)
         if kind is None:
             continue
+        if kind == "organization" and _speaking_name(ent, ent_text):
+            kind, label = "person", "PERSON"
         if fold(clean_name(ent_text)).strip(" -–—") in excluded:
             continue
         if kind == "person":
             name = person_name(ent_text)
+            kind = _person_label_check(ent, name)
+        if kind == "person":
             role_at[ent.start_char] = roles_of(ent)
         else:
             name = clean_name(ent_text)
@@ -91,7 +95,8 @@ def article_actors(doc: Doc, sentence_of: list[int], exclude: tuple[str | None, 
                 continue  # a NORP that is no nationality ("Democrats") is not an actor here
         raw.append((name, kind, ent.start_char, ent.end_char, label))
 
-    persons = _person_resolver([(n, s) for n, k, s, _, _ in raw if k == "person"])
+    titles = {ent.start_char: _title_words(ent.text) for ent in doc.ents if ent.label_ == "PERSON"}
+    persons = _person_resolver([(n, s) for n, k, s, _, _ in raw if k == "person"], titles)
     groups: dict[str, dict] = {}
     mentions: list[Mention] = []
     for name, kind, start, end, label in raw:
@@ -118,6 +123,48 @@ def article_actors(doc: Doc, sentence_of: list[int], exclude: tuple[str | None, 
               for k, g in groups.items()]
     actors.sort(key=lambda a: (-a.mentions, a.name))
     return mentions, actors
+
+
+PLATFORMS = {"twitter", "x", "facebook", "instagram", "truth social", "youtube", "tiktok", "weibo", "telegram",
+             "whatsapp", "threads", "bluesky", "linkedin", "reddit", "snapchat", "wechat"}
+PLACE_WORDS = re.compile(r"\b(province|city|village|island|islands|county|river|region|district|mountains?|valley|"
+                         r"bay|sea|ocean|gulf|peninsula|strait|canal|airport|square|street|avenue|border|zone)\b",
+                         re.IGNORECASE)
+LOCATIVE = {"in", "at", "near", "into", "across", "outside", "inside", "around", "throughout", "toward", "towards",
+            "via", "on"}
+
+
+_SPEECH_HEADS = {"said", "says", "say", "told", "tells", "added", "adds", "wrote", "writes", "asked", "explained",
+                 "recalled", "warned", "insisted", "noted", "argued", "replied", "stated", "announced"}
+
+
+def _speaking_name(ent, text: str) -> bool:
+    """An ORG-tagged "Somchai Rattanakul" that says something, or is described by an apposition,
+    is a person: organisations rarely carry two or three plain capitalised names."""
+    words = text.split()
+    if not 2 <= len(words) <= 3 or ORG_WORDS.search(text) or not all(w[:1].isupper() for w in words) \
+            or any(w.isupper() and len(w) > 1 for w in words):
+        return False
+    root = ent.root
+    if root.dep_ in ("nsubj", "nsubjpass") and root.head.text.lower() in _SPEECH_HEADS:
+        return True
+    return any(child.dep_ == "appos" and child.pos_ == "NOUN" for child in root.children)
+
+
+def _person_label_check(ent, name: str) -> str:
+    """The small model tags places and platforms as people ("wrote on Twitter", "in Mae Sai"):
+    a name after a locative preposition, with a place word, or a known platform is not a person."""
+    folded = fold(name)
+    if folded in PLATFORMS:
+        return "organization"
+    if country_of(name):
+        return "country"
+    if PLACE_WORDS.search(name):
+        return "place"
+    head = ent.root.head
+    if ent.root.dep_ == "pobj" and head.text.lower() in LOCATIVE and head.i < ent.start:
+        return "place"
+    return "person"
 
 
 _ROLE_DEPS = {"compound", "amod", "nmod", "npadvmod", "nummod"}
@@ -158,12 +205,24 @@ def roles_of(ent) -> list[str]:
     return roles
 
 
-def _person_resolver(found: list[tuple[str, int]]):
-    """Map a person mention to the fullest name in the article that contains it."""
+def _title_words(text: str) -> set[str]:
+    match = TITLES.match(clean_name(text) + " ")
+    if not match:
+        return set()
+    return {w.lower().rstrip(".") for w in match.group(0).split()} - {"the", "former", "then", "late"}
+
+
+def _person_resolver(found: list[tuple[str, int]], titles: dict[int, set[str]] | None = None):
+    """Map a person mention to the fullest name in the article that contains it. A bare surname
+    with a title ("President Trump") goes to a full name only if that person bears the title
+    somewhere here: "Melania Trump" in the article does not make "President Trump" her."""
+    titles = titles or {}
     full: dict[str, list[int]] = defaultdict(list)
+    titled: dict[str, set[str]] = defaultdict(set)
     for name, start in found:
         if len(name.split()) >= 2:
             full[name].append(start)
+            titled[fold(name)] |= titles.get(start, set())
     by_token: dict[str, list[str]] = defaultdict(list)
     for name in full:
         tokens = fold(name).split()
@@ -182,6 +241,9 @@ def _person_resolver(found: list[tuple[str, int]]):
             return None
         candidates = [n for n in by_token.get(folded, [])] if len(folded.split()) == 1 else \
             [n for n in full if folded in fold(n) and len(fold(n)) > len(folded)]
+        own_title = titles.get(start, set())
+        if own_title and len(folded.split()) == 1:
+            candidates = [n for n in candidates if own_title & titled[fold(n)]]
         if not candidates:
             return None if strict else name
         # the nearest full name mentioned before this one; else the first after it

@@ -35,6 +35,7 @@ def consolidate(per_article: list[tuple[str, list[dict]]]) -> list[dict]:
             if article_id not in group["articles"]:
                 group["articles"].append(article_id)
 
+    _vote_kinds(groups)
     persons_by_token: dict[str, set[str]] = defaultdict(set)
     for key, group in groups.items():
         if group["kind"] == "person":
@@ -48,7 +49,15 @@ def consolidate(per_article: list[tuple[str, list[dict]]]) -> list[dict]:
         if len(folded.split()) != 1:
             return None
         candidates = persons_by_token.get(folded, set())
-        return next(iter(candidates)) if len(candidates) == 1 else None
+        if len(candidates) == 1:
+            return next(iter(candidates))
+        # a bare "Trump" in a corpus with Donald, Melania and Ivanka Trump is the one the corpus
+        # is about: merge only when one full name holds most of the mentions
+        ranked = sorted(candidates, key=lambda k: -groups[k]["mentions"])
+        total = sum(groups[k]["mentions"] for k in ranked)
+        if ranked and groups[ranked[0]]["mentions"] >= 0.7 * total:
+            return ranked[0]
+        return None
 
     for key in list(groups):
         into = target(key)
@@ -67,6 +76,24 @@ def consolidate(per_article: list[tuple[str, list[dict]]]) -> list[dict]:
                     "keys": sorted(group["keys"])})
     out.sort(key=lambda a: (-a["mentions"], a["name"]))
     return out
+
+
+def _vote_kinds(groups: dict[str, dict]) -> None:
+    """One name, one kind: "Panmunjom" tagged a person in one article and a place in three is a
+    place. The kind with the most mentions wins; a person keeps a tie (names are what the small
+    model most often gets right)."""
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for key in groups:
+        by_name[key.split(":", 1)[1]].append(key)
+    for keys in by_name.values():
+        if len(keys) < 2:
+            continue
+        def weight(key: str) -> tuple[int, bool]:
+            return groups[key]["mentions"], groups[key]["kind"] == "person"
+        winner = max(keys, key=weight)
+        for key in keys:
+            if key != winner and key in groups:
+                _merge(groups, key, winner)
 
 
 def _merge(groups: dict[str, dict], source: str, into: str) -> None:
