@@ -66,7 +66,7 @@ REPORTING_VERBS = frozenset((
 ).split())
 PRONOUNS = {"he", "she", "him", "her"}
 # “...” ― Esther Tapia: a signature after a dash at the end of the quote
-_DASH_SPEAKER = re.compile(r"[\s\u00a0]*[―—–-]{1,2}[\s\u00a0]*([A-Z][\w.’'-]*(?:[\s\u00a0]+[A-Z][\w.’'-]*){0,4})")
+_DASH_SPEAKER = re.compile(r"[ \u00a0]*[―—–-]{1,2}[ \u00a0]*([A-Z][\w.’'-]*(?:[ \u00a0]+[A-Z][\w.’'-]*){0,4})")
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 
 
@@ -102,7 +102,12 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
                     open_at, closer = i + 1, OPENERS[ch]
                 elif ch == '"':
                     open_at, closer = i + 1, '"'
-            elif ch == closer or (closer == "”" and ch == '"' and text[open_at - 1] != "“"):
+                elif ch == "”" and (i == p_start or text[i - 1] in " \t(—–-:\u00a0") and i + 1 < p_end \
+                        and text[i + 1].isalnum():
+                    open_at, closer = i + 1, "”"  # a typo'd opening mark: ”Fear. I am truly afraid...”
+            elif ch == closer or (closer == "”" and ch == '"' and text[open_at - 1] != "“") or \
+                    (closer == "”" and ch == "“" and not text[i - 1].isspace()
+                     and (i + 1 == p_end or text[i + 1] in " ,.;:!?)—―\u00a0")):
                 if i > open_at:
                     spans.append(QuoteSpan(open_at, i))
                 open_at, carry = None, None
@@ -123,8 +128,8 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
     return spans
 
 
-_SIGNATURE = re.compile(r"[”\"][\s\u00a0]*[―—–]{1,2}[\s\u00a0]*"
-                        r"([A-Z][\w.’'-]*(?:[\s\u00a0]+[A-Z][\w.’'-]*){1,4})[.\s\u00a0]*$", re.MULTILINE)
+_SIGNATURE = re.compile(r"[”\"][ \u00a0]*[―—–]{1,2}[ \u00a0]*"
+                        r"([A-Z][\w.’'-]*(?:[ \u00a0]+[A-Z][\w.’'-]*){1,4})[. \u00a0]*$", re.MULTILINE)
 
 
 def tag_signatures(doc: Doc) -> None:
@@ -253,7 +258,7 @@ def _phrase(token: Token) -> list[Token]:
     return sorted(set(out), key=lambda t: t.i)
 
 
-def _cue_in(tokens: list[Token]) -> Token | None:
+def _cue_in(tokens: list[Token], content: list[tuple[int, int]] | None = None) -> Token | None:
     """The speech verb of a frame: one with a subject beats one without ("Speaking at a press
     conference, Trump told reporters" -> told); the main verb beats a subordinate one."""
     found = []
@@ -263,24 +268,27 @@ def _cue_in(tokens: list[Token]) -> Token | None:
             found.append(t)
     if not found:
         return None
-    return min(found, key=lambda t: (_subject(t) is None, t.dep_ in ("advcl", "xcomp", "pcomp"), t.i))
+    return min(found, key=lambda t: (_subject(t, content) is None, t.dep_ in ("advcl", "xcomp", "pcomp"), t.i))
 
 
-def _subject(cue: Token) -> Token | None:
+def _subject(cue: Token, content: list[tuple[int, int]] | None = None) -> Token | None:
+    """The speaker's head word for a cue verb; never a word inside a quotation or a stray dash
+    the parser took for a subject."""
+    content = content or []
     if cue.text.lower() == "according":
         for child in cue.children:
             if child.text.lower() == "to":
                 return next((c for c in child.children if c.dep_ == "pobj"), None)
         return None
     for child in cue.children:
-        if child.dep_ in SUBJECT_DEPS:
+        if child.dep_ in SUBJECT_DEPS and any(c.isalpha() for c in child.text) and not _inside(child.idx, content):
             return child
     # "..., who told reporters": the relative clause's antecedent
     if cue.dep_ in ("relcl", "acl"):
         return cue.head
     # "X, speaking to reporters, said" / conjoined verbs share the subject
     if cue.dep_ in ("conj", "advcl", "xcomp") and cue.head.i != cue.i:
-        return _subject(cue.head) if cue.head.text.lower() in SPEECH_VERBS or cue.dep_ == "conj" else None
+        return _subject(cue.head, content) if cue.head.text.lower() in SPEECH_VERBS or cue.dep_ == "conj" else None
     return None
 
 
@@ -314,15 +322,15 @@ def extract_quotes(doc: Doc, mentions: list[Mention], roles: dict[str, set[str]]
         frame = frame_tokens(s_first, s_last)
         before = text[sentences[s_first].start_char:q_start - 1]
         kind = _kind(text, span, before, words)
-        cue = _cue_in(frame)
+        cue = _cue_in(frame, content)
         # “...?” Vitter demanded. -- the parser often starts a new sentence after the closing
         # mark; the cue is then the next sentence's, when it follows on the same line
         after = text[q_end + 1:q_end + 3]
         if kind == "direct" and s_last + 1 < len(sentences) and after[:1] == " " and after[1:2] not in ("“", '"') \
-                and (cue is None or _subject(cue) is None):
+                and (cue is None or _subject(cue, content) is None):
             following = [t for t in sentences[s_last + 1] if not _inside(t.idx, content) and not t.is_punct]
-            trailing = _cue_in(following[:12])
-            if trailing is not None and _subject(trailing) is not None:
+            trailing = _cue_in(following[:12], content)
+            if trailing is not None and _subject(trailing, content) is not None:
                 cue = trailing
         key: str | None = None
         cue_text = cue.text if cue is not None else None
@@ -332,7 +340,7 @@ def extract_quotes(doc: Doc, mentions: list[Mention], roles: dict[str, set[str]]
             if found is not None and found.actor_key.startswith("person:"):
                 key, cue_text, cue = found.actor_key, "―", None
         if cue is not None:
-            subject = _subject(cue)
+            subject = _subject(cue, content)
             if subject is not None and not _inside(subject.idx, content):
                 key = resolver.resolve(subject, content)
         if kind == "partial":
@@ -342,7 +350,7 @@ def extract_quotes(doc: Doc, mentions: list[Mention], roles: dict[str, set[str]]
                 continue
         if key is None and kind == "direct" and cue is None:
             key, cue_text = _from_context(sentences, s_first, resolver, content, last_speaker)
-        elif key is None and cue is not None and _subject(cue) is None and cue.i == sentences[s_first].start:
+        elif key is None and cue is not None and _subject(cue, content) is None and cue.i == sentences[s_first].start:
             # a sentence that opens on its verb ("Praised Trump as ...") lost its subject to a
             # stray full stop: the subject is the previous sentence's
             key, _ = _from_context(sentences, s_first, resolver, content, last_speaker)
@@ -411,9 +419,9 @@ def _from_context(sentences: list[Span], s_first: int, resolver: Resolver, conte
             break
         sentence = sentences[j]
         tokens = [t for t in sentence if not _inside(t.idx, content)]
-        cue = _cue_in(tokens)
+        cue = _cue_in(tokens, content)
         if cue is not None:
-            subject = _subject(cue)
+            subject = _subject(cue, content)
             if subject is not None and not _inside(subject.idx, content):
                 key = resolver.resolve(subject, content)
                 if key:
@@ -441,7 +449,7 @@ def _indirect(doc: Doc, sentences: list[Span], resolver: Resolver, content: list
         for token in sentence:
             lower = token.text.lower()
             if lower == "according" and token.i + 1 < len(doc) and doc[token.i + 1].text.lower() == "to":
-                subject = _subject(token)
+                subject = _subject(token, content)
                 phrase = [t for t in token.subtree]
                 rest = [t for t in sentence if t not in phrase and not (t.is_punct and t.i == phrase[-1].i + 1)]
                 body = _span_text(doc, rest)
@@ -457,7 +465,7 @@ def _indirect(doc: Doc, sentences: list[Span], resolver: Resolver, content: list
             clause = next((c for c in token.children if c.dep_ == "ccomp"), None)
             if clause is None:
                 continue
-            subject = _subject(token)
+            subject = _subject(token, content)
             if subject is None:
                 continue
             tokens = [t for t in clause.subtree]
