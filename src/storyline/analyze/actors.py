@@ -31,7 +31,7 @@ POSSESSIVE = re.compile(r"\s*['’]s?$")
 def clean_name(text: str) -> str:
     text = " ".join(text.split())
     text = POSSESSIVE.sub("", text)
-    return text.strip(" \"“”‘’'.,;:()[]")
+    return text.strip(" \"“”‘’'.,;:()[]―—–-")
 
 
 def person_name(text: str) -> str:
@@ -68,7 +68,8 @@ def article_actors(doc: Doc, sentence_of: list[int], exclude: tuple[str | None, 
     role_at: dict[int, list[str]] = {}
     for ent in doc.ents:
         label = ent.label_
-        ent_text, label = _split_possessor(ent.text, label) if "s " in ent.text else (ent.text, label)
+        ent_text = _with_hyphen_tail(ent)
+        ent_text, label = _split_possessor(ent_text, label) if "s " in ent_text else (ent_text, label)
         kind = LABELS.get(label)
         if kind is None:
             continue
@@ -149,6 +150,15 @@ def _speaking_name(ent, text: str) -> bool:
     if root.dep_ in ("nsubj", "nsubjpass") and root.head.text.lower() in _SPEECH_HEADS:
         return True
     return any(child.dep_ == "appos" and child.pos_ == "NOUN" for child in root.children)
+
+
+def _with_hyphen_tail(ent) -> str:
+    """"Moon Jae" + "-in": the NER sometimes stops a name at a hyphen; take the whole word."""
+    doc, end = ent.doc, ent.end
+    while end + 1 < len(doc) and doc[end].text in ("-", "‐") and not doc[end - 1].whitespace_ \
+            and not doc[end].whitespace_ and doc[end + 1].is_alpha:
+        end += 2
+    return doc.text[ent.start_char:doc[end - 1].idx + len(doc[end - 1])] if end != ent.end else ent.text
 
 
 def _person_label_check(ent, name: str) -> str:

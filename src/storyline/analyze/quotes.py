@@ -137,8 +137,7 @@ def tag_signatures(doc: Doc) -> None:
     spans = []
     for match in _SIGNATURE.finditer(doc.text):
         span = doc.char_span(match.start(1), match.end(1), label="PERSON", alignment_mode="contract")
-        if span is not None and len(span) >= 2 and not any(e.start < span.end and span.start < e.end
-                                                           for e in doc.ents if e.label_ == "PERSON"):
+        if span is not None and len(span) >= 2:
             spans.append(span)
     if spans:
         kept = [e for e in doc.ents if not any(e.start < s.end and s.start < e.end for s in spans)]
@@ -343,11 +342,8 @@ def extract_quotes(doc: Doc, mentions: list[Mention], roles: dict[str, set[str]]
             subject = _subject(cue, content)
             if subject is not None and not _inside(subject.idx, content):
                 key = resolver.resolve(subject, content)
-        if kind == "partial":
-            if cue is None or cue.text.lower() not in SPEECH_VERBS | NAMING_VERBS and cue.text.lower() != "according":
-                continue  # a scare quote or a title: not something anyone said
-            if words <= 2 and cue.text.lower() not in NAMING_VERBS:
-                continue
+        if kind == "partial" and not _said_fragment(doc, q_start, q_end, words):
+            continue  # a scare quote, a title or a label: not something anyone said
         if key is None and kind == "direct" and cue is None:
             key, cue_text = _from_context(sentences, s_first, resolver, content, last_speaker)
         elif key is None and cue is not None and _subject(cue, content) is None and cue.i == sentences[s_first].start:
@@ -363,6 +359,41 @@ def extract_quotes(doc: Doc, mentions: list[Mention], roles: dict[str, set[str]]
     quotes.extend(_indirect(doc, sentences, resolver, content, {q.start for q in quotes if q.kind == "direct"}))
     quotes.sort(key=lambda q: q.start)
     return quotes
+
+
+def _said_fragment(doc: Doc, start: int, end: int, words: int) -> bool:
+    """A quoted fragment is a partial quote when a speech or naming verb governs it: called Kim a
+    “smart guy”; said the summit was “a turning point”. A title-case noun phrase (“The Art of the
+    Deal”) needs its own verb to be one of those; a one- or two-word fragment needs a naming verb."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    root = span.root
+    ancestors = [root, *root.ancestors]
+    verbs = [t for t in ancestors if (t.pos_ == "VERB" or t.is_sent_start and t.text.lower() in SPEECH_VERBS)
+             and not _so_called(t)]
+    speech = [t for t in verbs if t.text.lower() in SPEECH_VERBS | NAMING_VERBS]
+    if not speech:
+        # a parse that lost the verb ("Praised Trump as the “only person” ..."): a speech or
+        # naming verb shortly before the fragment in the same sentence
+        sentence = span[0].sent
+        before = [t for t in sentence if span.start - 8 <= t.i < span.start and t.pos_ == "VERB"
+                  and t.text.lower() in NAMING_VERBS and not _so_called(t)]
+        if not before:
+            return False
+        speech = verbs = before[-1:]
+    has_verb = any(t.pos_ in ("VERB", "AUX") for t in span)
+    nearest_is_speech = bool(verbs) and verbs[0] in speech
+    if words <= 2:
+        return nearest_is_speech and verbs[0].text.lower() in NAMING_VERBS | {"said", "says", "say", "wrote"}
+    if not has_verb and all(w[:1].isupper() for w in re.findall(r"[A-Za-z][\w'’]*", span.text) if len(w) > 3):
+        return nearest_is_speech
+    return True
+
+
+def _so_called(token: Token) -> bool:
+    return token.text.lower() == "called" and token.i >= 2 and token.doc[token.i - 1].text == "-" \
+        and token.doc[token.i - 2].text.lower() == "so"
 
 
 def _kind(text: str, span: QuoteSpan, before: str, words: int) -> str:
@@ -388,12 +419,22 @@ def _merge_interrupted(spans: list[QuoteSpan], text: str) -> list[QuoteSpan]:
             first = text[prev.parts[-1][0]:prev.parts[-1][1]].rstrip()
             words = re.findall(r"[A-Za-z’']+", between)
             if "\n" not in between and first.endswith(",") and len(words) <= 45 \
-                    and any(w.lower() in SPEECH_VERBS for w in words) and _starts_statement(text, span):
+                    and any(w.lower() in SPEECH_VERBS for w in words) and _starts_statement(text, span) \
+                    and not _own_cue(text, span):
                 prev.parts.append((span.start, span.end))
                 prev.end = span.end
                 continue
         out.append(span)
     return out
+
+
+def _own_cue(text: str, span: QuoteSpan) -> bool:
+    """“Friends need trust,” Moon replied: a second part with a cue of its own is another quote."""
+    after = text[span.end + 1:span.end + 60].split("\n")[0]
+    if not re.match(r"^\s*[,—–-]", after) and not re.match(r"^\s+[A-Za-z]", after):
+        return False
+    words = re.findall(r"[A-Za-z’']+", after)[:5]
+    return any(w.lower() in SPEECH_VERBS for w in words)
 
 
 def _starts_statement(text: str, span: QuoteSpan) -> bool:
