@@ -97,3 +97,17 @@ def test_quiet_prints_nothing(cli, tmp_path: Path) -> None:
     result = cli.invoke(app, ["analyze", str(tmp_path / "a.html"), "--out", str(tmp_path / "out"),
                               "--db", str(tmp_path / "s.duckdb"), "--quiet"])
     assert result.exit_code == 0 and result.output == ""
+
+
+def test_report_who_said_what(cli, tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_text(page(), encoding="utf-8")
+    out = analyze(cli, tmp_path, tmp_path / "a.html")
+    dossier = json.loads((out / "dossier.json").read_text())
+    trump = next(a for a in dossier["actors"] if a["name"] == "Donald Trump")
+    (quote,) = [q for q in dossier["quotes"] if q["speaker"] == "Donald Trump" and q["kind"] == "direct"]
+    assert trump["quotes"] == [quote["id"]] and quote["speaker_id"] == trump["id"]
+    html = (out / "report.html").read_text(encoding="utf-8")
+    section = html[html.index(f'id="said-{trump["id"]}"'):]
+    section = section[:section.index("</section>")]
+    assert "We have developed a very special bond" in section
+    assert "Harbor Ledger, 2018-06-12" in section and f'href="#article-{quote["article_id"]}"' in section

@@ -201,10 +201,11 @@ def roles_of(ent) -> list[str]:
         roles.append(" ".join(phrase.split()))
     root = ent.root
     for child in root.children:
-        if child.dep_ == "appos" and child.i >= ent.end:
+        if child.dep_ == "appos" and child.i >= ent.end and child.pos_ in ("NOUN", "PROPN"):
             words = [t for t in child.subtree if t.dep_ not in ("relcl",)]
             text = doc[words[0].i:words[-1].i + 1].text.strip(" ,")
-            if 0 < len(text.split()) <= 12:
+            finite = any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in words)
+            if 0 < len(text.split()) <= 12 and not finite and not any(c in text for c in "“”\""):
                 roles.append(text)
     if root.dep_ == "appos" and root.head.i < ent.start and root.head.pos_ == "NOUN":
         head = root.head

@@ -27,11 +27,20 @@ def build_dossier(store: Store) -> dict[str, Any]:
         article["metadata_sources"] = row["provenance"]
         article["also_seen_at"] = also_seen.get(row["id"], [])
         articles.append(article)
+    quotes = store.quotes()
+    actors = store.actors()
+    # who said what: each actor's own quotes (an addition to the contract)
+    said: dict[str, list[str]] = {}
+    for quote in quotes:
+        if quote["speaker_id"]:
+            said.setdefault(quote["speaker_id"], []).append(quote["id"])
+    for actor in actors:
+        actor["quotes"] = said.get(actor["id"], [])
     return {
         "storyline": {"contract": CONTRACT_VERSION},
         "articles": articles,
-        "actors": store.actors(),
-        "quotes": store.quotes(),
+        "actors": actors,
+        "quotes": quotes,
         "events": store.events(),
         "claims": store.claims(),
         "stories": store.stories(),

@@ -21,8 +21,18 @@ def render_report(dossier: dict[str, Any]) -> str:
         for article_id in actor["articles"]:
             actors_by_article[article_id].append(actor)
     titles = {a["id"]: a["title"] or a["source"] for a in dossier["articles"]}
+    articles = {a["id"]: a for a in dossier["articles"]}
+    names = {a["id"]: a["name"] for a in dossier["actors"]}
+    # who said what: speakers with the most quotes first, each speaker's quotes in article order
+    by_speaker: dict[str, list[dict]] = defaultdict(list)
+    for quote in dossier["quotes"]:
+        if quote["speaker_id"]:
+            by_speaker[quote["speaker_id"]].append(quote)
+    speakers = sorted(by_speaker, key=lambda k: (-len(by_speaker[k]), names.get(k, "")))
+    unattributed = [q for q in dossier["quotes"] if not q["speaker_id"]]
     return _environment().get_template("report.html").render(
-        dossier=dossier, actors_by_article=actors_by_article, titles=titles,
+        dossier=dossier, actors_by_article=actors_by_article, titles=titles, articles=articles, names=names,
+        speakers=speakers, by_speaker=by_speaker, unattributed=unattributed,
         paragraphs=lambda text: [p for p in text.split("\n") if p.strip()])
 
 
