@@ -96,7 +96,8 @@ def article_actors(doc: Doc, sentence_of: list[int], exclude: tuple[str | None, 
                 continue  # a NORP that is no nationality ("Democrats") is not an actor here
         raw.append((name, kind, ent.start_char, ent.end_char, label))
 
-    titles = {ent.start_char: _title_words(ent.text) for ent in doc.ents if ent.label_ == "PERSON"}
+    titles = {ent.start_char: _title_words(ent.text) | _title_words(doc[max(0, ent.start - 2):ent.start].text)
+              for ent in doc.ents if ent.label_ == "PERSON"}
     persons = _person_resolver([(n, s) for n, k, s, _, _ in raw if k == "person"], titles)
     groups: dict[str, dict] = {}
     mentions: list[Mention] = []
@@ -217,7 +218,9 @@ def roles_of(ent) -> list[str]:
 
 
 def _title_words(text: str) -> set[str]:
-    match = TITLES.match(clean_name(text) + " ")
+    """The titles in front of a name: "President Trump", "U.S. President" + "Donald Trump"."""
+    text = clean_name(text) + " "
+    match = TITLES.match(text) or TITLES.search(text)
     if not match:
         return set()
     return {w.lower().rstrip(".") for w in match.group(0).split()} - {"the", "former", "then", "late"}
@@ -229,6 +232,10 @@ def _person_resolver(found: list[tuple[str, int]], titles: dict[int, set[str]] |
     somewhere here: "Melania Trump" in the article does not make "President Trump" her."""
     titles = titles or {}
     full: dict[str, list[int]] = defaultdict(list)
+    bare_titled: dict[str, set[str]] = defaultdict(set)
+    for name, start in found:
+        if len(name.split()) == 1 and titles.get(start):
+            bare_titled[fold(name)] |= titles[start]
     titled: dict[str, set[str]] = defaultdict(set)
     for name, start in found:
         if len(name.split()) >= 2:
@@ -244,16 +251,22 @@ def _person_resolver(found: list[tuple[str, int]], titles: dict[int, set[str]] |
     for name in sorted(full, key=lambda n: -len(full[n])):
         spelled.setdefault(fold(name), name)
 
+    bare = {fold(name) for name, _ in found if len(name.split()) == 1}
+
     def resolve(name: str, start: int, strict: bool = False) -> str | None:
         folded = fold(name)
         if folded in spelled:
             return spelled[folded]
+        if strict and folded in bare and folded in bare_titled:
+            return name  # "Trump" tagged ORG where "President Trump" is a person in this article
         if strict and len(folded.split()) != 1:
             return None
         candidates = [n for n in by_token.get(folded, [])] if len(folded.split()) == 1 else \
             [n for n in full if folded in fold(n) and len(fold(n)) > len(folded)]
-        own_title = titles.get(start, set())
+        own_title = titles.get(start, set()) or bare_titled.get(folded, set())
         if own_title and len(folded.split()) == 1:
+            # "President Trump" here and only "Melania Trump" in full: the bare name is not hers,
+            # and neither is any untitled "Trump" in the same article
             candidates = [n for n in candidates if own_title & titled[fold(n)]]
         if not candidates:
             return None if strict else name

@@ -36,7 +36,7 @@ _SPEECH = (
     "complain complained complains boast boasted joke joked quip quipped scoff scoffed shout shouted "
     "describe described describes call calls called calling label labeled labelled labels dub dubbed "
     "brand branded refer referred praise praised praises threaten threatened threatens criticize criticized "
-    "criticised blast blasted slam slammed mock mocked hail hailed accuse accused accuses thank thanked "
+    "criticised blast blasted slam slammed mock mocked hail hailed accuse accused accuses  "
     "conclude concluded agree agreed believe believes believed think thinks thought expect expected "
     "hope hoped hopes reiterate reiterated assert asserted maintain maintained maintains allege alleged "
     "estimate estimated estimates testify testified reckon reckoned muse mused wonder wondered "
@@ -204,7 +204,9 @@ class Resolver:
         starts = [s.start_char for s in sentences]
         index = bisect_right(starts, before) - 1
         fallback: str | None = None
-        for j in range(index, max(-1, index - 6), -1):
+        # the pronoun's own sentence is skipped: "after Mayor Hidalgo had thanked them, he said"
+        # is not Hidalgo speaking
+        for j in range(index - 1 if depth == 0 else index, max(-1, index - 6), -1):
             sentence = sentences[j]
             subjects = [t for t in sentence if t.dep_ in SUBJECT_DEPS and t.idx < before
                         and not any(s <= t.idx < e for s, e in quote_spans)]
@@ -267,7 +269,15 @@ def _cue_in(tokens: list[Token], content: list[tuple[int, int]] | None = None) -
             found.append(t)
     if not found:
         return None
-    return min(found, key=lambda t: (_subject(t, content) is None, t.dep_ in ("advcl", "xcomp", "pcomp"), t.i))
+    return min(found, key=lambda t: (_subject(t, content) is None, t.dep_ in ("advcl", "xcomp", "pcomp"),
+                                     _depth(t), t.i))
+
+
+def _depth(token: Token) -> int:
+    depth = 0
+    while token.head.i != token.i and depth < 50:
+        token, depth = token.head, depth + 1
+    return depth
 
 
 def _subject(cue: Token, content: list[tuple[int, int]] | None = None) -> Token | None:
@@ -484,8 +494,10 @@ def _indirect(doc: Doc, sentences: list[Span], resolver: Resolver, content: list
     quotation are left to the direct/partial rules."""
     out = []
     for index, sentence in enumerate(sentences):
-        # a sentence inside a quotation is the quoted speaker's, not the reporter's
-        if any(s <= sentence.start_char and sentence.end_char - 1 <= e + 1 for s, e in content):
+        # a sentence inside a quotation is the quoted speaker's, not the reporter's; a sentence
+        # that carries a direct quotation has its statement already
+        if any(s <= sentence.start_char and sentence.end_char - 1 <= e + 1 for s, e in content) or \
+                any(sentence.start_char <= s < sentence.end_char for s in direct_starts):
             continue
         for token in sentence:
             lower = token.text.lower()
