@@ -462,29 +462,32 @@ def _joined(text: str, span: QuoteSpan) -> str:
 
 def _from_context(sentences: list[Span], s_first: int, resolver: Resolver, content: list[tuple[int, int]],
                   last_speaker: tuple[int, str | None]) -> tuple[str | None, str | None]:
-    """A quote with no cue of its own: a colon introduction or a cue in the sentence before, or
-    the quote running on from the speaker just quoted."""
-    for back in (1, 2):
-        j = s_first - back
-        if j < 0:
-            break
-        sentence = sentences[j]
-        tokens = [t for t in sentence if not _inside(t.idx, content)]
-        cue = _cue_in(tokens, content)
-        if cue is not None:
-            subject = _subject(cue, content)
-            if subject is not None and not _inside(subject.idx, content):
-                key = resolver.resolve(subject, content)
-                if key:
-                    return key, cue.text
-        if last_speaker[1] and last_speaker[0] == j:
-            return last_speaker[1], None
-        # a sentence of the reporter's own without a cue stands between: stop here
-        if back == 1 and not sentence.text.rstrip().endswith(":") and any(not t.is_punct for t in tokens) \
-                and (not last_speaker[1] or last_speaker[0] < j - 1):
-            break
-    if last_speaker[1] and s_first - last_speaker[0] <= 2:
+    """A quote with no cue of its own. In order: a cue in the sentence before ("Trump noted that
+    ... . “...”", "Moon said:"); the speaker of the quote just before (a quote running on); the
+    person the sentence before is about, when it sets the quote up in the same paragraph
+    ("Marchal struggled to find words. “...”"). Anything further back is a guess, and we don't."""
+    j = s_first - 1
+    if j < 0:
+        return None, None
+    sentence = sentences[j]
+    tokens = [t for t in sentence if not _inside(t.idx, content)]
+    cue = _cue_in(tokens, content)
+    if cue is not None:
+        subject = _subject(cue, content)
+        if subject is not None:
+            key = resolver.resolve(subject, content)
+            if key:
+                return key, cue.text
+    if last_speaker[1] and last_speaker[0] == j:
         return last_speaker[1], None
+    same_paragraph = "\n" not in resolver.doc.text[sentence.end_char:sentences[s_first].start_char]
+    if same_paragraph or sentence.text.rstrip().endswith(":"):
+        root = sentence.root
+        subject = next((t for t in root.children if t.dep_ in SUBJECT_DEPS and not _inside(t.idx, content)), None)
+        if subject is not None:
+            key = resolver.resolve(subject, content)
+            if key and key.startswith("person:"):
+                return key, None
     return None, None
 
 
