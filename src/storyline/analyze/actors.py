@@ -68,6 +68,10 @@ def article_actors(doc: Doc, sentence_of: list[int], exclude: tuple[str | None, 
     role_at: dict[int, list[str]] = {}
     for ent in doc.ents:
         label = ent.label_
+        if label == "PERSON":
+            ent = _without_trailing_verb(ent)
+            if ent is None:
+                continue
         ent_text = _with_hyphen_tail(ent)
         ent_text, label = _split_possessor(ent_text, label) if "s " in ent_text else (ent_text, label)
         kind = LABELS.get(label)
@@ -75,7 +79,7 @@ def article_actors(doc: Doc, sentence_of: list[int], exclude: tuple[str | None, 
             continue
         if kind == "organization" and _speaking_name(ent, ent_text):
             kind, label = "person", "PERSON"
-        if fold(clean_name(ent_text)).strip(" -–—") in excluded:
+        if fold(clean_name(ent_text)).strip(" -–—") in excluded and _credit_position(ent):
             continue
         if kind == "person":
             name = person_name(ent_text)
@@ -151,6 +155,23 @@ def _speaking_name(ent, text: str) -> bool:
     if root.dep_ in ("nsubj", "nsubjpass") and root.head.text.lower() in _SPEECH_HEADS:
         return True
     return any(child.dep_ == "appos" and child.pos_ == "NOUN" for child in root.children)
+
+
+def _without_trailing_verb(ent):
+    """A headline fragment tagged as a person ("Trump Seeks") is the name without the verb."""
+    for i, token in enumerate(ent):
+        if i > 0 and token.tag_ in ("VBZ", "VBD", "VBP", "VB", "VBG") and token.text[:1].isupper():
+            return ent[:i] if i else None
+    return ent
+
+
+def _credit_position(ent) -> bool:
+    """Where an outlet or byline name is metadata: a dateline at the start of the text, or a
+    credit line ("Jane Doe contributed reporting"). Elsewhere the text is about them."""
+    if ent.start_char < 80:
+        return True
+    sentence = ent.sent.text.lower()
+    return any(w in sentence for w in ("contributed", "reporting by", "editing by", "writing by", "©", "copyright"))
 
 
 def _with_hyphen_tail(ent) -> str:
