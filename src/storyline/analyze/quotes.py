@@ -321,6 +321,7 @@ def extract_quotes(doc: Doc, mentions: list[Mention], roles: dict[str, set[str]]
         return [t for t in tokens if not _inside(t.idx, content) and not t.is_punct]
 
     quotes: list[Quote] = []
+    partial_spans: list[tuple[int, int]] = []
     merged = _merge_interrupted(raw, text)
     last_speaker: tuple[int, str | None] = (-10, None)  # (sentence index, key) of the latest direct quote
 
@@ -362,13 +363,56 @@ def extract_quotes(doc: Doc, mentions: list[Mention], roles: dict[str, set[str]]
             key, _ = _from_context(sentences, s_first, resolver, content, last_speaker)
         if kind == "direct":
             last_speaker = (s_last, key)
-        quotes.append(Quote(text=_joined(text, span), start=q_start, end=q_end, kind=kind, cue=cue_text,
+        quote_text, t_start, t_end = _joined(text, span), q_start, q_end
+        if kind == "partial" and cue is not None:
+            # a mixed quotation: the statement is the reported clause the fragment sits in
+            clause = _reported_span(doc, cue, q_start, q_end)
+            if clause is not None:
+                if any(c[0] < clause[1] and clause[0] < c[1] for c in partial_spans):
+                    continue  # the same clause, already taken with its first fragment
+                t_start, t_end, quote_text = clause
+                partial_spans.append((t_start, t_end))
+        quotes.append(Quote(text=quote_text, start=t_start, end=t_end, kind=kind, cue=cue_text,
                             speaker_key=key, sentence=s_first,
-                            mentions=_mentioned(resolver, q_start, q_end, key)))
+                            mentions=_mentioned(resolver, t_start, t_end, key)))
 
-    quotes.extend(_indirect(doc, sentences, resolver, content, {q.start for q in quotes if q.kind == "direct"}))
+    taken = [(q.start, q.end) for q in quotes if q.kind == "partial"]
+    direct_starts = {q.start for q in quotes if q.kind == "direct"}
+    quotes.extend(q for q in _indirect(doc, sentences, resolver, content, direct_starts)
+                  if not any(s < q.end and q.start < e for s, e in taken))
     quotes.sort(key=lambda q: q.start)
     return quotes
+
+
+_CLAUSE_DEPS = {"ccomp", "xcomp", "dobj", "oprd", "attr", "prep", "advcl", "acomp", "dative", "pobj"}
+
+
+def _reported_span(doc: Doc, cue: Token, start: int, end: int) -> tuple[int, int, str] | None:
+    """The words the cue reports, around a quoted fragment: "Husted said the court's decision
+    “will effectively force us ...”" -> the clause after "said"; "called Kim a “smart guy”" ->
+    "Kim a “smart guy”". Inner quotation marks are kept so the quoted words stay visible."""
+    covering = [c for c in cue.children if c.dep_ in _CLAUSE_DEPS
+                and c.left_edge.idx < end and start < c.right_edge.idx + len(c.right_edge)]
+    if not covering:
+        return None
+    first = min(c.left_edge.i for c in covering)
+    # "called Kim a “smart guy”": the object before the complement belongs to the statement
+    objects = [c for c in cue.children if c.dep_ in ("dobj", "dative") and c.i > cue.i and c.left_edge.i < first]
+    if objects:
+        first = min(o.left_edge.i for o in objects)
+    last = max(c.right_edge.i for c in covering)
+    tokens = [t for t in doc[first:last + 1]]
+    while tokens and (tokens[0].is_punct and tokens[0].text not in OPENERS and tokens[0].text != '"'
+                      or tokens[0].dep_ == "mark" and tokens[0].text.lower() == "that"):
+        tokens = tokens[1:]
+    while tokens and tokens[-1].is_punct and tokens[-1].text not in ("”", '"'):
+        tokens = tokens[:-1]
+    if not tokens or len(tokens) > 70:
+        return None
+    s, e = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+    if s > start or e < end:  # the clause must hold the whole fragment
+        return None
+    return s, e, " ".join(doc.text[s:e].split())
 
 
 def _said_fragment(doc: Doc, start: int, end: int, words: int) -> bool:
