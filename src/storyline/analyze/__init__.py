@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from storyline.analyze.actors import article_actors
 from storyline.analyze.nlp import load_pipeline
-from storyline.analyze.quotes import extract_quotes, tag_signatures
+from storyline.analyze.quotes import extract_quotes, tag_signatures, tag_speaking_names
 from storyline.model import AnalyzedArticle, Article, Sentence
 from storyline.settings import Settings
 
@@ -28,6 +28,7 @@ def analyze_articles(articles: Sequence[Article], settings: Settings) -> list[An
             for pos in range(s.start, min(s.end + 1, len(sentence_of))):
                 sentence_of[pos] = i
         tag_signatures(doc)
+        tag_speaking_names(doc)
         mentions, actors = article_actors(doc, sentence_of, exclude=(article.outlet, article.author))
         roles = {a.key: {w.lower() for role in a.roles for w in role.replace(",", " ").split()}
                  for a in actors if a.kind == "person"}

@@ -144,6 +144,26 @@ def tag_signatures(doc: Doc) -> None:
         doc.ents = sorted(kept + spans, key=lambda e: e.start)
 
 
+def tag_speaking_names(doc: Doc) -> None:
+    """A proper noun the NER missed that says something ("In a statement, Peabody said:") is an
+    actor: a person when it is a two- or three-word name, an organisation otherwise."""
+    spans = []
+    for token in doc:
+        if token.pos_ != "VERB" or token.text.lower() not in SPEECH_VERBS:
+            continue
+        subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is None or subject.pos_ != "PROPN" or subject.ent_type_:
+            continue
+        words = [c for c in subject.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"] + [subject]
+        start, end = min(w.i for w in words), max(w.i for w in words) + 1
+        if any(t.ent_type_ for t in doc[start:end]) or not all(t.is_title for t in doc[start:end]):
+            continue
+        label = "PERSON" if 2 <= end - start <= 3 else "ORG"
+        spans.append(Span(doc, start, end, label=label))
+    if spans:
+        doc.ents = sorted(list(doc.ents) + spans, key=lambda e: e.start)
+
+
 class Resolver:
     """Turns a speaker token into an actor key: named mention, pronoun or title."""
 
@@ -295,6 +315,14 @@ def _subject(cue: Token, content: list[tuple[int, int]] | None = None) -> Token 
     # "..., who told reporters": the relative clause's antecedent
     if cue.dep_ in ("relcl", "acl"):
         return cue.head
+    # "Said Ellis: ..." -- the parser hangs a sentence-initial cue on the name
+    head = cue.head
+    if cue.dep_ == "compound" and head.pos_ == "PROPN" and head.i > cue.i and cue.text.lower() in REPORTING_VERBS \
+            and head.i + 1 < len(cue.doc) and cue.doc[head.i + 1].text in (":", ","):
+        return head
+    # "..., saying ..." / "..., adding ...": a participle shares the main clause's subject
+    if cue.dep_ == "advcl" and cue.tag_ == "VBG" and cue.head.i != cue.i and cue.head.i < cue.i:
+        return _subject(cue.head, content) if cue.head.pos_ in ("VERB", "AUX") else None
     # "X, speaking to reporters, said" / conjoined verbs share the subject
     if cue.dep_ in ("conj", "advcl", "xcomp") and cue.head.i != cue.i:
         return _subject(cue.head, content) if cue.head.text.lower() in SPEECH_VERBS or cue.dep_ == "conj" else None
