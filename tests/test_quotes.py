@@ -42,6 +42,8 @@ CASES = [
      [("direct", "Nothing is agreed", "Jenny Town"), ("indirect", "the talks were a step forward", "Jenny Town")]),
     ("told reporters", INTRO + "Trump told reporters that he would like to meet Kim Jong Un this year.",
      [("indirect", "he would like to meet Kim Jong Un", "Donald Trump")]),
+    ("told an audience that", INTRO + "Trump told a news conference in Hanoi that North Korea had wanted all "
+     "sanctions lifted.", [("indirect", "North Korea had wanted all sanctions lifted", "Donald Trump")]),
     ("according to", INTRO + "According to Moon Jae-in, the two leaders agreed to keep talking.",
      [("indirect", "the two leaders agreed to keep talking", "Moon Jae-in")]),
     ("wrote on a platform", INTRO + "Trump wrote on Twitter: “A great day for the world!”",

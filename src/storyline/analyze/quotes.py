@@ -590,14 +590,15 @@ def _indirect(doc: Doc, sentences: list[Span], resolver: Resolver, content: list
                 break
             if lower not in REPORTING_VERBS or token.pos_ != "VERB" or token.tag_ == "VBG":
                 continue
-            clause = next((c for c in token.children if c.dep_ == "ccomp"), None)
+            clause = next((c for c in token.children if c.dep_ == "ccomp"), None) or _told_that(token)
             if clause is None:
                 continue
             subject = _subject(token, content)
             if subject is None:
                 continue
             tokens = [t for t in clause.subtree]
-            while tokens and (tokens[0].text.lower() == "that" and tokens[0].dep_ == "mark" or tokens[0].is_punct):
+            while tokens and (tokens[0].text.lower() == "that" and (tokens[0].dep_ == "mark" or clause.dep_ == "relcl")
+                              or tokens[0].is_punct):
                 tokens = tokens[1:]
             tokens = _until_quotation(tokens, direct_starts)
             body = _span_text(doc, tokens)
@@ -612,6 +613,20 @@ def _indirect(doc: Doc, sentences: list[Span], resolver: Resolver, content: list
                              speaker_key=key, sentence=index, mentions=_mentioned(resolver, body[0], body[1], key)))
             break
     return out
+
+
+def _told_that(verb: Token) -> Token | None:
+    """"Trump told a news conference that North Korea had wanted ...": the parser reads the
+    that-clause as a relative clause of the audience; after "tell" it is what was told."""
+    if verb.text.lower() not in ("tell", "tells", "told", "telling"):
+        return None
+    for obj in verb.children:
+        if obj.dep_ in ("dobj", "dative"):
+            for t in obj.subtree:
+                if t.dep_ == "relcl" and t.left_edge.text.lower() == "that" and \
+                        any(c.dep_ in SUBJECT_DEPS and c.i > t.left_edge.i for c in t.children):
+                    return t
+    return None
 
 
 def _until_quotation(tokens: list[Token], direct_starts: set[int]) -> list[Token]:
