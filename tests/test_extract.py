@@ -113,3 +113,10 @@ def test_decoding() -> None:
     assert decode_bytes(b'<meta charset="iso-8859-1"><p>caf\xe9</p>') == '<meta charset="iso-8859-1"><p>café</p>'
     with pytest.raises(BinaryContent):
         decode_bytes(b"\x00\x01\x02binary\x00")
+
+
+def test_article_date_beats_the_site_banner_date() -> None:
+    cleaned = clean_text("\n".join(["Valley Gazette", "Monday, 9 July 2018", "Home", "World", "Asia", "",
+                                    "Divers Find Missing Boys Alive in Flooded Cave", "By Ploy Siriwan",
+                                    "3 July 2018", "", P1, P2, P3]))
+    assert text_metadata(cleaned).published == "2018-07-03"

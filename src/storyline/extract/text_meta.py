@@ -38,7 +38,7 @@ def text_metadata(cleaned: Cleaned) -> TextMeta:
     header = [ln for ln in cleaned.header if ln.strip()]
     _title(header, meta, cleaned.title_line)
     _author(header + cleaned.trailer, meta, meta.title)
-    _published(header, cleaned.trailer, meta)
+    _published(header, cleaned.trailer, meta, meta.title)
     _outlet(header, cleaned.trailer, cleaned.first_body_line, meta)
     return meta
 
@@ -121,10 +121,13 @@ def _author(lines: list[str], meta: TextMeta, title: str | None = None) -> None:
                 return
 
 
-def _published(header: list[str], trailer: list[str], meta: TextMeta) -> None:
+def _published(header: list[str], trailer: list[str], meta: TextMeta, title: str | None = None) -> None:
     """Prefer a date labelled published/posted, then an unlabelled header date, then the byline's,
     and only as a last resort an 'updated' date: the article's own date is what users want."""
     labelled, plain, updated = [], [], []
+    # a date above the headline is usually the site's "today" banner, not the article's
+    title_at = next((i for i, ln in enumerate(header) if title and ln.strip().startswith(title)), -1)
+    header = header[title_at + 1:] + header[:title_at + 1] if title_at >= 0 else header
     for line in header + trailer[:5]:
         for segment in re.split(r"\s+\|\s+|\s{2,}|;\s+", line):
             dates = find_dates(segment)
