@@ -37,6 +37,12 @@ CASES = [
     ("title", "South Korean President Moon Jae-in arrived in Washington on Tuesday for talks with Donald Trump. "
      "“We share one goal,” the president said.",
      [("direct", "share one goal", "Moon Jae-in")]),
+    ("pronoun in a relative clause", "President Donald Trump met Moon Jae-in on Tuesday. The president "
+     "then announced a halt to the drills, which he described as “very provocative and expensive.”",
+     [("partial", "very provocative and expensive", "Donald Trump")]),
+    ("plain title among two presidents", "President Donald Trump hosted South Korean President Moon Jae-in on "
+     "Tuesday.\n\n“We are making great progress,” the president said.",
+     [("direct", "great progress", "Donald Trump")]),
     ("apposition speaker", "Jenny Town, director of 38 North, said the talks were a step forward. "
      "“Nothing is agreed until everything is agreed,” Town said.",
      [("direct", "Nothing is agreed", "Jenny Town"), ("indirect", "the talks were a step forward", "Jenny Town")]),

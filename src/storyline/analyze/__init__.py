@@ -30,8 +30,7 @@ def analyze_articles(articles: Sequence[Article], settings: Settings) -> list[An
         tag_signatures(doc)
         tag_speaking_names(doc)
         mentions, actors = article_actors(doc, sentence_of, exclude=(article.outlet, article.author))
-        roles = {a.key: {w.lower() for role in a.roles for w in role.replace(",", " ").split()}
-                 for a in actors if a.kind == "person"}
+        roles = {a.key: list(a.roles) for a in actors if a.kind == "person"}
         quotes = extract_quotes(doc, mentions, roles)
         results.append(AnalyzedArticle(article=article, sentences=sentences, mentions=mentions, actors=actors,
                                        quotes=quotes))

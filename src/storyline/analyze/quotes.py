@@ -167,11 +167,13 @@ def tag_speaking_names(doc: Doc) -> None:
 class Resolver:
     """Turns a speaker token into an actor key: named mention, pronoun or title."""
 
-    def __init__(self, doc: Doc, mentions: list[Mention], roles: dict[str, set[str]]) -> None:
+    def __init__(self, doc: Doc, mentions: list[Mention], roles: dict[str, list[str]]) -> None:
         self.doc = doc
         self.mentions = sorted(mentions, key=lambda m: m.start)
         self.starts = [m.start for m in self.mentions]
-        self.roles = roles  # actor key -> role words
+        # actor key -> the words of its roles, and the bare titles it bears ("President Trump")
+        self.roles = {key: {w.lower() for r in rs for w in r.replace(",", " ").split()} for key, rs in roles.items()}
+        self.bare_titles = {key: {r.lower() for r in rs if len(r.split()) == 1} for key, rs in roles.items()}
         # every word of every person's names, to catch a name the NER left untagged here
         self.person_words: dict[str, set[str]] = {}
         for m in mentions:
@@ -198,7 +200,10 @@ class Resolver:
                   if not any(s <= t.idx < e for s, e in quote_spans)]
         found = [self.mention_at(t.idx, t.idx + len(t)) for t in phrase]
         found = [m for m in found if m is not None]
-        for kinds in (("person",), ("organization",), ("country",)):
+        # "France's civil security agency said" is the agency speaking, not France: an organisation
+        # or a country in the phrase counts only when the head itself is a name
+        groups = (("person",), ("organization",), ("country",)) if token.pos_ == "PROPN" else (("person",),)
+        for kinds in groups:
             for m in found:
                 if m.actor_key.split(":", 1)[0] in kinds:
                     return m.actor_key
@@ -224,8 +229,17 @@ class Resolver:
         starts = [s.start_char for s in sentences]
         index = bisect_right(starts, before) - 1
         fallback: str | None = None
-        # the pronoun's own sentence is skipped: "after Mayor Hidalgo had thanked them, he said"
-        # is not Hidalgo speaking
+        # in the pronoun's own sentence only the main clause's subject can be "he" ("the president
+        # announced the halt, which he described as ..."); a subordinate subject cannot ("after
+        # Mayor Hidalgo had thanked them, he said")
+        if depth == 0 and 0 <= index < len(sentences):
+            root = sentences[index].root
+            main = next((t for t in root.children if t.dep_ in SUBJECT_DEPS and t.idx < before - 1
+                         and not any(s <= t.idx < e for s, e in quote_spans)), None)
+            if main is not None and main.text.lower() not in PRONOUNS:
+                key = self._person_in(main) or (self.by_role(main) if main.pos_ == "NOUN" else None)
+                if key:
+                    return key
         for j in range(index - 1 if depth == 0 else index, max(-1, index - 6), -1):
             sentence = sentences[j]
             subjects = [t for t in sentence if t.dep_ in SUBJECT_DEPS and t.idx < before
@@ -266,7 +280,11 @@ class Resolver:
             return None
         scored.sort(reverse=True)
         if len(scored) > 1 and scored[0][0] == scored[1][0]:
-            return None  # two people hold that title here: not ours to pick
+            # a plain "the president" is the one called just "President" here, not the one called
+            # "South Korean President"; otherwise two people hold that title: not ours to pick
+            tied = [key for score, key in scored if score == scored[0][0]]
+            plain = [key for key in tied if head in self.bare_titles.get(key, set())]
+            return plain[0] if len(words) == 1 and len(plain) == 1 else None
         return scored[0][1]
 
 
@@ -333,7 +351,7 @@ def _inside(idx: int, spans: list[tuple[int, int]]) -> bool:
     return any(s <= idx < e for s, e in spans)
 
 
-def extract_quotes(doc: Doc, mentions: list[Mention], roles: dict[str, set[str]]) -> list[Quote]:
+def extract_quotes(doc: Doc, mentions: list[Mention], roles: dict[str, list[str]]) -> list[Quote]:
     text = doc.text
     resolver = Resolver(doc, mentions, roles)
     raw = find_quote_spans(text)
