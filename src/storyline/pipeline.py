@@ -8,6 +8,7 @@ killed half-way resumes where it stopped.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import time
 from collections import deque
@@ -145,25 +146,18 @@ def _results(batches: Iterator[list[RawDocument]], settings: Settings) -> Iterat
             break
     small = sum(len(b) for b in first) < settings.min_docs_for_workers
     if settings.workers <= 1 or small:
-        for batch in first:
-            yield process_batch(batch, settings)
-        for batch in batches:
+        for batch in itertools.chain(first, batches):
             yield process_batch(batch, settings)
         return
     context = multiprocessing.get_context("fork")
     with context.Pool(settings.workers, initializer=_worker_init, initargs=(settings,)) as pool:
         pending: deque = deque()
-        for batch in _chain(first, batches):
+        for batch in itertools.chain(first, batches):
             pending.append(pool.apply_async(_worker_batch, (batch,)))
             if len(pending) >= 2 * settings.workers:
                 yield pending.popleft().get()
         while pending:
             yield pending.popleft().get()
-
-
-def _chain(first: list[list[RawDocument]], rest: Iterator[list[RawDocument]]) -> Iterator[list[RawDocument]]:
-    yield from first
-    yield from rest
 
 
 def run_corpus(store: Store, settings: Settings) -> None:

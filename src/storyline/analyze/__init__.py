@@ -23,13 +23,9 @@ def analyze_articles(articles: Sequence[Article], settings: Settings) -> list[An
     for article, doc in zip(articles, nlp.pipe((a.text for a in articles), batch_size=settings.batch_size),
                             strict=True):
         sentences = [Sentence(s.start_char, s.end_char) for s in doc.sents]
-        sentence_of = [0] * (len(doc.text) + 1)
-        for i, s in enumerate(sentences):
-            for pos in range(s.start, min(s.end + 1, len(sentence_of))):
-                sentence_of[pos] = i
         tag_signatures(doc)
         tag_speaking_names(doc)
-        mentions, actors = article_actors(doc, sentence_of, exclude=(article.outlet, article.author))
+        mentions, actors = article_actors(doc, [s.start for s in sentences], exclude=(article.outlet, article.author))
         roles = {a.key: list(a.roles) for a in actors if a.kind == "person"}
         quotes = extract_quotes(doc, mentions, roles)
         results.append(AnalyzedArticle(article=article, sentences=sentences, mentions=mentions, actors=actors,

@@ -9,6 +9,7 @@ is the corpus stage's job.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 
 from spacy.tokens import Doc
@@ -59,7 +60,7 @@ def _split_possessor(text: str, label: str) -> tuple[str, str]:
     return rest, label
 
 
-def article_actors(doc: Doc, sentence_of: list[int], exclude: tuple[str | None, ...] = ()
+def article_actors(doc: Doc, sentence_starts: list[int], exclude: tuple[str | None, ...] = ()
                    ) -> tuple[list[Mention], list[ArticleActor]]:
     """Mentions (with actor keys) and the article's actors, from one parsed Doc. Names in
     `exclude` (the article's outlet and byline) are metadata, not actors."""
@@ -122,7 +123,7 @@ def article_actors(doc: Doc, sentence_of: list[int], exclude: tuple[str | None, 
         group["aliases"][name] += 1
         group["count"] += 1
         mentions.append(Mention(text=doc.text[start:end], label=label, start=start, end=end,
-                                sentence=sentence_of[start] if start < len(sentence_of) else 0, actor_key=key))
+                                sentence=max(0, bisect_right(sentence_starts, start) - 1), actor_key=key))
     actors = [ArticleActor(key=k, name=g["name"], kind=g["kind"],
                            aliases=sorted(a for a in g["aliases"] if a != g["name"]), mentions=g["count"],
                            roles=g["roles"])

@@ -36,7 +36,7 @@ _SPEECH = (
     "complain complained complains boast boasted joke joked quip quipped scoff scoffed shout shouted "
     "describe described describes call calls called calling label labeled labelled labels dub dubbed "
     "brand branded refer referred praise praised praises threaten threatened threatens criticize criticized "
-    "criticised blast blasted slam slammed mock mocked hail hailed accuse accused accuses  "
+    "criticised blast blasted slam slammed mock mocked hail hailed accuse accused accuses "
     "conclude concluded agree agreed believe believes believed think thinks thought expect expected "
     "hope hoped hopes reiterate reiterated assert asserted maintain maintained maintains allege alleged "
     "estimate estimated estimates testify testified reckon reckoned muse mused wonder wondered "
@@ -48,11 +48,6 @@ NAMING_VERBS = frozenset((
     "call calls called calling label labeled labelled labels dub dubbed brand branded refer referred "
     "describe described describes praise praised threaten threatened threatens promise promised vow vowed "
     "say says said saying write wrote tweet tweeted warn warned term termed "
-).split())
-# verbs whose subject is reported as believing, not saying: indirect speech only with these out
-THOUGHT_VERBS = frozenset((
-    "believe believes believed think thinks thought expect expected hope hoped hopes reckon reckoned "
-    "wonder wondered "
 ).split())
 # reported speech is taken only from plain reporting verbs in finite form: "emphasized that",
 # "noted that", "claiming" are as often the reporter's paraphrase as the speaker's statement
@@ -169,6 +164,8 @@ class Resolver:
 
     def __init__(self, doc: Doc, mentions: list[Mention], roles: dict[str, list[str]]) -> None:
         self.doc = doc
+        self.sentences = list(doc.sents)
+        self.sentence_starts = [sent.start_char for sent in self.sentences]
         self.mentions = sorted(mentions, key=lambda m: m.start)
         self.starts = [m.start for m in self.mentions]
         # actor key -> the words of its roles, and the bare titles it bears ("President Trump")
@@ -196,8 +193,7 @@ class Resolver:
         if head is not None:  # "the UK P&I Club said": the head's own name, not its modifier's
             return head.actor_key
         # a named actor anywhere in the subject phrase (not inside a quotation), persons first
-        phrase = [t for t in _phrase(token)
-                  if not any(s <= t.idx < e for s, e in quote_spans)]
+        phrase = [t for t in _phrase(token) if not _inside(t.idx, quote_spans)]
         found = [self.mention_at(t.idx, t.idx + len(t)) for t in phrase]
         found = [m for m in found if m is not None]
         # "France's civil security agency said" is the agency speaking, not France: an organisation
@@ -225,9 +221,8 @@ class Resolver:
         whose subject is a person; a subject that is itself "he"/"she" passes the question back
         (He said X. "...," he said. -> whoever the first "he" is). Failing that, the person in
         the nearest sentence that names only one."""
-        sentences = list(self.doc.sents)
-        starts = [s.start_char for s in sentences]
-        index = bisect_right(starts, before) - 1
+        sentences = self.sentences
+        index = bisect_right(self.sentence_starts, before) - 1
         fallback: str | None = None
         # in the pronoun's own sentence only the main clause's subject can be "he" ("the president
         # announced the halt, which he described as ..."); a subordinate subject cannot ("after
@@ -235,7 +230,7 @@ class Resolver:
         if depth == 0 and 0 <= index < len(sentences):
             root = sentences[index].root
             main = next((t for t in root.children if t.dep_ in SUBJECT_DEPS and t.idx < before - 1
-                         and not any(s <= t.idx < e for s, e in quote_spans)), None)
+                         and not _inside(t.idx, quote_spans)), None)
             if main is not None and main.text.lower() not in PRONOUNS:
                 key = self._person_in(main) or (self.by_role(main) if main.pos_ == "NOUN" else None)
                 if key:
@@ -243,7 +238,7 @@ class Resolver:
         for j in range(index - 1 if depth == 0 else index, max(-1, index - 6), -1):
             sentence = sentences[j]
             subjects = [t for t in sentence if t.dep_ in SUBJECT_DEPS and t.idx < before
-                        and not any(s <= t.idx < e for s, e in quote_spans)]
+                        and not _inside(t.idx, quote_spans)]
             for subject in sorted(subjects, key=lambda t: t.i):
                 if subject.text.lower() in PRONOUNS and subject.idx < before and depth < 4:
                     if j == index and subject.idx >= before - 1:
@@ -356,11 +351,10 @@ def extract_quotes(doc: Doc, mentions: list[Mention], roles: dict[str, list[str]
     resolver = Resolver(doc, mentions, roles)
     raw = find_quote_spans(text)
     content = [(s.start, s.end) for s in raw]
-    sentences = list(doc.sents)
-    sent_starts = [s.start_char for s in sentences]
+    sentences = resolver.sentences
 
     def sentence_index(pos: int) -> int:
-        return max(0, bisect_right(sent_starts, pos) - 1)
+        return max(0, bisect_right(resolver.sentence_starts, pos) - 1)
 
     def frame_tokens(first: int, last: int) -> list[Token]:
         tokens = [t for s in sentences[first:last + 1] for t in s]
