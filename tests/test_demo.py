@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -38,14 +39,19 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     from typer.testing import CliRunner
 
     out = tmp_path_factory.mktemp("demo")
-    result = CliRunner().invoke(app, ["demo", "--out", str(out)])
+    here = os.getcwd()
+    os.chdir(out)  # the store's one rule: ./storyline.duckdb unless --db says otherwise
+    try:
+        result = CliRunner().invoke(app, ["demo", "--out", "results"])
+    finally:
+        os.chdir(here)
     assert result.exit_code == 0, result.output
-    return out, json.loads((out / "dossier.json").read_text(encoding="utf-8"))
+    return out, json.loads((out / "results" / "dossier.json").read_text(encoding="utf-8"))
 
 
 def test_demo_reads_every_format_and_skips_nothing(demo: tuple[Path, dict]) -> None:
     out, dossier = demo
-    assert (out / "report.html").exists() and (out / "storyline.duckdb").exists()
+    assert (out / "results" / "report.html").exists() and (out / "storyline.duckdb").exists()
     kinds = {a["kind"] for a in dossier["articles"]}
     assert kinds == {"html", "text", "jsonl", "rss", "warc"}
     missing = [g["file"] for g in golds() if find(dossier, g["file"]) is None]
@@ -96,6 +102,7 @@ def test_demo_rerun_adds_nothing(demo: tuple[Path, dict]) -> None:
     from typer.testing import CliRunner
 
     out, dossier = demo
-    result = CliRunner().invoke(app, ["demo", "--out", str(out), "--quiet"])
+    result = CliRunner().invoke(app, ["demo", "--out", str(out / "again"), "--db", str(out / "storyline.duckdb"),
+                                      "--quiet"])
     assert result.exit_code == 0
-    assert json.loads((out / "dossier.json").read_text(encoding="utf-8")) == dossier
+    assert json.loads((out / "again" / "dossier.json").read_text(encoding="utf-8")) == dossier

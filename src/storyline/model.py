@@ -34,6 +34,18 @@ class Skipped:
 
 
 @dataclass
+class Failed(Skipped):
+    """An input that broke a stage (an exception, a hang, a crashed worker).
+
+    Unlike a plain skip it is remembered by (source, raw_hash) in the store, so a re-run passes
+    over it at once instead of hanging or crashing on it again (`--retry-failed` tries again).
+    """
+
+    stage: str = ""  # ingest | extract | nlp | actors | quotes | signature | worker
+    raw_hash: str = ""
+
+
+@dataclass
 class Article:
     """A cleaned article with its metadata; `provenance` says where each field came from."""
 

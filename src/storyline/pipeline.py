@@ -1,30 +1,30 @@
-"""The run: ingest -> extract -> analyze (in worker processes) -> store -> corpus.
+"""The run: ingest -> extract -> analyze (in supervised worker processes) -> store -> corpus.
 
-Documents stream through in batches; at most a few batches are in flight, so memory stays
-flat however large the input. Each analysed article is committed on its own, and a source
-whose bytes are already in the store is not read again, so a re-run adds nothing and a run
-killed half-way resumes where it stopped.
+Documents stream through in batches; a bounded number of batches is in flight, so memory
+stays flat however large the input. The parent process alone reads inputs and writes the
+store; each worker batch is committed in one transaction with the run's counters, so a run
+killed half-way (even with kill -9) has lost only what was in flight and says truthfully what
+it stored. A source whose bytes are already stored, or that failed before, is not read again.
 """
 
 from __future__ import annotations
 
-import itertools
-import multiprocessing
+import math
+import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from storyline.analyze import analyze_articles, load_pipeline
-from storyline.corpus import attribute_quotes, consolidate, find_duplicates, signature
-from storyline.extract import extract
+from storyline.corpus import attribute_quotes, consolidate, find_duplicates
 from storyline.ingest import iter_documents
-from storyline.model import AnalyzedArticle, Article, RawDocument, Skipped
+from storyline.ingest.count import count_documents
+from storyline.model import Failed, RawDocument, Skipped
 from storyline.settings import Settings
 from storyline.store import Store, open_store
+from storyline.workers import Supervisor, WorkerStartError, results
 
-Result = tuple[AnalyzedArticle, bytes] | Skipped
+__all__ = ["Progress", "RunReport", "run", "run_corpus", "WorkerStartError"]
 
 
 @dataclass
@@ -32,45 +32,35 @@ class RunReport:
     run_id: int
     stored: int = 0  # new articles
     seen: int = 0  # documents whose content was already stored
-    skipped: list[Skipped] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)  # every input not stored, failures included
     duplicates: int = 0  # near-duplicates in the whole store after the run
     articles: int = 0  # articles in the store after the run
     seconds: float = 0.0
     documents: int = 0  # documents processed in this run (stored + seen)
+    workers_replaced: int = 0
+
+    @property
+    def failed(self) -> list[Failed]:
+        return [s for s in self.skipped if isinstance(s, Failed)]
 
     @property
     def docs_per_s(self) -> float:
         return self.documents / self.seconds if self.seconds else 0.0
 
 
-def process_batch(docs: list[RawDocument], settings: Settings) -> list[Result]:
-    """Extract and analyse one batch; runs in a worker process (or inline)."""
-    results: list[Result] = []
-    articles: list[Article] = []
-    for doc in docs:
-        found = extract(doc, settings)
-        if isinstance(found, Skipped):
-            results.append(found)
-        else:
-            articles.append(found)
-    for analyzed in analyze_articles(articles, settings):
-        sig = signature(analyzed.article.text, settings.minhash_perms, settings.shingle_words)
-        results.append((analyzed, sig))
-    return results
+@dataclass
+class Progress:
+    """What a progress display needs: the stage by name, and for the document stage the count
+    done out of the total (None while the inputs are still being counted)."""
+
+    stage: str  # "starting workers" | "analysing" | "corpus: near-duplicates" | "corpus: actors and quotes"
+    done: int = 0
+    total: int | None = None
+    skipped: int = 0
+    failed: int = 0
 
 
-_WORKER_SETTINGS: Settings | None = None
-
-
-def _worker_init(settings: Settings) -> None:
-    global _WORKER_SETTINGS
-    _WORKER_SETTINGS = settings
-    load_pipeline(settings.spacy_model)
-
-
-def _worker_batch(docs: list[RawDocument]) -> list[Result]:
-    assert _WORKER_SETTINGS is not None
-    return process_batch(docs, _WORKER_SETTINGS)
+ProgressFn = Callable[[Progress], None]
 
 
 def _batches(docs: Iterable[RawDocument], size: int) -> Iterator[list[RawDocument]]:
@@ -84,85 +74,130 @@ def _batches(docs: Iterable[RawDocument], size: int) -> Iterator[list[RawDocumen
         yield batch
 
 
+class _Counter:
+    """Counts the input documents in a background thread, so the bar gets a total (and an
+    ETA) without the run waiting for the count."""
+
+    def __init__(self, paths: list[str], settings: Settings) -> None:
+        self.total: int | None = None
+        self._thread = threading.Thread(target=self._count, args=(paths, settings), daemon=True)
+        self._thread.start()
+
+    def _count(self, paths: list[str], settings: Settings) -> None:
+        try:
+            self.total = count_documents(paths, settings)
+        except Exception:  # the count only feeds the display
+            self.total = None
+
+
+def _pool_size(paths: list[str], settings: Settings) -> int:
+    """Workers worth starting: no more than there will be batches for a few small files."""
+    if settings.workers <= 0:
+        return 0
+    quick = count_documents(paths, settings, containers=False)
+    if quick is None:
+        return settings.workers
+    return max(1, min(settings.workers, math.ceil(quick / settings.batch_size)))
+
+
 def run(paths: Iterable[str | Path], settings: Settings | None = None,
-        progress: Callable[[int, int], None] | None = None) -> RunReport:
-    """Analyse `paths` into the store at settings.db_path; `progress(done, skipped)` is called
-    as documents finish."""
+        progress: ProgressFn | None = None) -> RunReport:
+    """Analyse `paths` into the store at settings.db_path."""
     settings = settings or Settings()
     paths = [str(p) for p in paths]
     started = time.perf_counter()
-    # load the pipeline before any worker is forked, so the workers share its memory pages
-    load_pipeline(settings.spacy_model)
-    with open_store(settings.db_path) as store:
-        report = RunReport(run_id=store.start_run(paths))
+    counter = _Counter(paths, settings)
+    state = Progress(stage="starting workers")
 
-        def skip(item: Skipped) -> None:
-            report.skipped.append(item)
-            store.record_skip(report.run_id, item.source, item.reason)
-            if progress:
-                progress(report.documents, len(report.skipped))
+    def tell(stage: str | None = None) -> None:
+        if stage:
+            state.stage = stage
+        state.total = counter.total
+        if progress:
+            progress(state)
 
-        def fresh_documents() -> Iterator[RawDocument]:
-            for item in iter_documents(paths, settings):
-                if isinstance(item, Skipped):
-                    skip(item)
-                elif store.known_source(item.source, item.raw_hash):
-                    report.seen += 1
-                    report.documents += 1
-                    if progress:
-                        progress(report.documents, len(report.skipped))
-                else:
-                    yield item
-
-        for results in _results(_batches(fresh_documents(), settings.batch_size), settings):
-            for result in results:
-                if isinstance(result, Skipped):
-                    skip(result)
-                    continue
-                analyzed, sig = result
-                if store.add_article(analyzed, sig, report.run_id):
-                    report.stored += 1
-                else:
-                    report.seen += 1
-                report.documents += 1
-                if progress:
-                    progress(report.documents, len(report.skipped))
-
-        run_corpus(store, settings)
-        report.duplicates = store.duplicate_count()
-        report.articles = store.article_count()
-        store.finish_run(report.run_id, report.stored, report.seen, len(report.skipped), report.duplicates)
+    tell()
+    size = _pool_size(paths, settings)
+    supervisor = Supervisor(settings, size).start() if size else None
+    try:
+        # the store is opened only once the workers are up: nothing of it is shared with them
+        with open_store(settings.db_path) as store:
+            report = RunReport(run_id=store.start_run(paths))
+            try:
+                _analyse(paths, settings, store, report, supervisor, state, tell)
+                if supervisor is not None:
+                    report.workers_replaced = supervisor.replaced
+                    supervisor.close()
+                    supervisor = None
+                run_corpus(store, settings, tell)
+                report.duplicates = store.duplicate_count()
+                report.articles = store.article_count()
+                store.finish_run(report.run_id, report.duplicates)
+            except BaseException:
+                store.finish_run(report.run_id, None, status="interrupted")
+                raise
+    finally:
+        if supervisor is not None:
+            supervisor.close()
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _results(batches: Iterator[list[RawDocument]], settings: Settings) -> Iterator[list[Result]]:
-    """Results per batch, in input order. Small runs stay in-process; larger ones fan out to
-    `settings.workers` processes with a bounded number of batches in flight."""
-    first: list[list[RawDocument]] = []
-    for batch in batches:
-        first.append(batch)
-        if sum(len(b) for b in first) >= settings.min_docs_for_workers:
-            break
-    small = sum(len(b) for b in first) < settings.min_docs_for_workers
-    if settings.workers <= 1 or small:
-        for batch in itertools.chain(first, batches):
-            yield process_batch(batch, settings)
-        return
-    context = multiprocessing.get_context("fork")
-    with context.Pool(settings.workers, initializer=_worker_init, initargs=(settings,)) as pool:
-        pending: deque = deque()
-        for batch in itertools.chain(first, batches):
-            pending.append(pool.apply_async(_worker_batch, (batch,)))
-            if len(pending) >= 2 * settings.workers:
-                yield pending.popleft().get()
-        while pending:
-            yield pending.popleft().get()
+def _analyse(paths: list[str], settings: Settings, store: Store, report: RunReport,
+             supervisor: Supervisor | None, state: Progress, tell: Callable[..., None]) -> None:
+    pending_skips: list[Skipped] = []  # read-time skips, recorded with the next batch
+    pending_seen = [0]  # sources found already stored while reading, counted with the next batch
+
+    def note_skip(item: Skipped, pending: bool) -> None:
+        report.skipped.append(item)
+        state.skipped = len(report.skipped)
+        state.failed = len(report.failed)
+        if pending:
+            pending_skips.append(item)
+            state.done += 1
+            tell()
+
+    def fresh_documents() -> Iterator[RawDocument]:
+        for item in iter_documents(paths, settings):
+            if isinstance(item, Skipped):
+                note_skip(item, pending=True)
+            elif store.known_source(item.source, item.raw_hash):
+                report.seen += 1
+                report.documents += 1
+                pending_seen[0] += 1
+                state.done += 1
+                tell()
+            elif not settings.retry_failed and (earlier := store.known_failure(item.source, item.raw_hash)):
+                note_skip(Skipped(item.source, f"failed in an earlier run ({earlier}); not retried "
+                                               "(use --retry-failed)"), pending=True)
+            else:
+                yield item
+
+    tell("analysing")
+    for batch in results(_batches(fresh_documents(), settings.batch_size), settings, supervisor):
+        done = [r for r in batch if not isinstance(r, Skipped)]
+        skipped = [r for r in batch if isinstance(r, Skipped)]
+        for item in skipped:
+            note_skip(item, pending=False)
+        stored, seen = store.add_batch(report.run_id, done, pending_skips + skipped, pending_seen[0])
+        pending_skips.clear()
+        pending_seen[0] = 0
+        report.stored += stored
+        report.seen += seen
+        report.documents += stored + seen
+        state.done += len(batch)
+        tell()
+    if pending_skips or pending_seen[0]:
+        store.add_batch(report.run_id, [], pending_skips, pending_seen[0])
 
 
-def run_corpus(store: Store, settings: Settings) -> None:
+def run_corpus(store: Store, settings: Settings, tell: Callable[..., None] | None = None) -> None:
     """Recompute the cross-article results from everything in the store (idempotent)."""
+    if tell:
+        tell("corpus: near-duplicates")
     duplicates = find_duplicates(store.signatures(), settings.minhash_perms, settings.duplicate_threshold)
+    if tell:
+        tell("corpus: actors and quotes")
     analysis = list(store.article_analysis())
     actors = consolidate([(article_id, actors) for article_id, actors, _ in analysis])
     quotes = attribute_quotes([(article_id, quotes) for article_id, _, quotes in analysis], actors)

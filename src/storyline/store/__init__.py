@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from storyline.model import AnalyzedArticle
+from storyline.model import AnalyzedArticle, Failed, Skipped
 
 __all__ = ["Store", "open_store"]
 
@@ -57,20 +57,32 @@ class Store:
                          [run_id, _now(), json.dumps(inputs)])
         return run_id
 
-    def finish_run(self, run_id: int, stored: int, seen: int, skipped: int, duplicates: int) -> None:
-        self.con.execute("UPDATE runs SET finished = ?, status = 'done', stored = ?, seen = ?, skipped = ?, "
-                         "duplicates = ? WHERE id = ?", [_now(), stored, seen, skipped, duplicates, run_id])
-
-    def record_skip(self, run_id: int, source: str, reason: str) -> None:
-        self.con.execute("INSERT INTO skipped VALUES (?, ?, ?)", [run_id, source, reason])
+    def finish_run(self, run_id: int, duplicates: int | None, status: str = "done") -> None:
+        self.con.execute("UPDATE runs SET finished = ?, status = ?, duplicates = coalesce(?, duplicates) "
+                         "WHERE id = ?", [_now(), status, duplicates, run_id])
 
     def runs(self) -> list[dict]:
         return self._dicts("SELECT * FROM runs ORDER BY id")
 
-    def skipped(self, run_id: int | None = None) -> list[dict]:
-        if run_id is None:
-            return self._dicts("SELECT * FROM skipped ORDER BY run_id, source")
-        return self._dicts("SELECT * FROM skipped WHERE run_id = ? ORDER BY source", [run_id])
+    def skipped(self, run_id: int | None = None, last_runs: int | None = None) -> list[dict]:
+        """Inputs not stored (skipped or failed) with their reasons: of one run, of the last
+        `last_runs` runs, or of all."""
+        columns = "SELECT run_id, source, reason, stage FROM skipped"
+        if run_id is not None:
+            return self._dicts(f"{columns} WHERE run_id = ? ORDER BY source", [run_id])
+        if last_runs is not None:
+            return self._dicts(f"{columns} WHERE run_id IN (SELECT id FROM runs ORDER BY id DESC LIMIT ?) "
+                               "ORDER BY run_id, source", [last_runs])
+        return self._dicts(f"{columns} ORDER BY run_id, source")
+
+    def failures(self) -> list[dict]:
+        """Inputs remembered as failed (passed over by later runs unless retried)."""
+        return self._dicts("SELECT source, stage, reason, run_id FROM failures ORDER BY run_id, source")
+
+    def known_failure(self, source: str, raw_hash: str) -> str | None:
+        row = self.con.execute("SELECT run_id, reason FROM failures WHERE source = ? AND raw_hash = ?",
+                               [source, raw_hash]).fetchone()
+        return f"run {row[0]}: {row[1]}" if row else None
 
     # ---- articles ---------------------------------------------------------------------------
     def known_source(self, source: str, raw_hash: str) -> bool:
@@ -80,33 +92,58 @@ class Store:
     def has_article(self, article_id: str) -> bool:
         return self.con.execute("SELECT 1 FROM articles WHERE id = ?", [article_id]).fetchone() is not None
 
-    def add_article(self, analyzed: AnalyzedArticle, minhash: bytes, run_id: int) -> bool:
-        """Store one analysed article and its source in one transaction; False if already there."""
-        a = analyzed.article
+    def add_batch(self, run_id: int, analysed: list[tuple[AnalyzedArticle, bytes]],
+                  skipped: list[Skipped], seen_before: int = 0) -> tuple[int, int]:
+        """Store a worker batch in one transaction with the run's counters: its new articles,
+        their sources, its skipped and failed inputs (and `seen_before` documents found already
+        stored while reading). Returns (stored, already there) of `analysed`."""
+        stored = seen = 0
         self.con.execute("BEGIN TRANSACTION")
         try:
-            new = not self.has_article(a.id)
-            if new:
-                seq = self.con.execute("SELECT coalesce(max(seq), 0) + 1 FROM articles").fetchone()[0]
-                self.con.execute(
-                    "INSERT INTO articles (id, seq, source, kind, url, title, outlet, author, published, text, "
-                    "provenance, sentences, mentions, actors, quotes, minhash, run_id) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [a.id, seq, a.source, a.kind, a.url, a.title, a.outlet, a.author, a.published, a.text,
-                     json.dumps(a.provenance),
-                     json.dumps([[s.start, s.end] for s in analyzed.sentences]),
-                     json.dumps([[m.text, m.label, m.start, m.end, m.sentence, m.actor_key]
-                                 for m in analyzed.mentions]),
-                     json.dumps([asdict(x) for x in analyzed.actors]),
-                     json.dumps([asdict(q) for q in analyzed.quotes]),
-                     minhash, run_id])
-            self.con.execute("INSERT INTO article_sources VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                             [a.source, a.raw_hash, a.id, run_id])
+            seq = self.con.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0]
+            for analyzed, minhash in analysed:
+                a = analyzed.article
+                if self.has_article(a.id):
+                    seen += 1
+                else:
+                    seq += 1
+                    stored += 1
+                    self._insert_article(analyzed, minhash, seq, run_id)
+                self.con.execute("INSERT INTO article_sources (source, raw_hash, article_id, run_id) "
+                                 "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", [a.source, a.raw_hash, a.id, run_id])
+                self.con.execute("DELETE FROM failures WHERE source = ? AND raw_hash = ?", [a.source, a.raw_hash])
+            failed = 0
+            for item in skipped:
+                stage = item.stage if isinstance(item, Failed) else None
+                self.con.execute("INSERT INTO skipped (run_id, source, reason, stage) VALUES (?, ?, ?, ?)",
+                                 [run_id, item.source, item.reason, stage])
+                if isinstance(item, Failed):
+                    failed += 1
+                    self.con.execute("INSERT OR REPLACE INTO failures (source, raw_hash, stage, reason, run_id) "
+                                     "VALUES (?, ?, ?, ?, ?)", [item.source, item.raw_hash, item.stage,
+                                                                item.reason, run_id])
+            self.con.execute("UPDATE runs SET stored = stored + ?, seen = seen + ?, skipped = skipped + ?, "
+                             "failed = failed + ? WHERE id = ?",
+                             [stored, seen + seen_before, len(skipped), failed, run_id])
             self.con.execute("COMMIT")
-        except Exception:
+        except BaseException:
             self.con.execute("ROLLBACK")
             raise
-        return new
+        return stored, seen
+
+    def _insert_article(self, analyzed: AnalyzedArticle, minhash: bytes, seq: int, run_id: int) -> None:
+        a = analyzed.article
+        self.con.execute(
+            "INSERT INTO articles (id, seq, source, kind, url, title, outlet, author, published, text, "
+            "provenance, sentences, mentions, actors, quotes, minhash, run_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [a.id, seq, a.source, a.kind, a.url, a.title, a.outlet, a.author, a.published, a.text,
+             json.dumps(a.provenance),
+             json.dumps([[s.start, s.end] for s in analyzed.sentences]),
+             json.dumps([[m.text, m.label, m.start, m.end, m.sentence, m.actor_key] for m in analyzed.mentions]),
+             json.dumps([asdict(x) for x in analyzed.actors]),
+             json.dumps([asdict(q) for q in analyzed.quotes]),
+             minhash, run_id])
 
     def article_count(self) -> int:
         return self.con.execute("SELECT count(*) FROM articles").fetchone()[0]
@@ -203,7 +240,7 @@ class Store:
 
     def stats(self) -> dict[str, int]:
         out = {}
-        for table in ("articles", "actors", "quotes", "events", "claims", "stories", "runs", "skipped"):
+        for table in ("articles", "actors", "quotes", "events", "claims", "stories", "runs", "skipped", "failures"):
             out[table] = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         out["duplicates"] = self.duplicate_count()
         return out

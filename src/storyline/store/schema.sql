@@ -12,10 +12,22 @@ CREATE TABLE IF NOT EXISTS runs (
     skipped     INTEGER DEFAULT 0,
     duplicates  INTEGER DEFAULT 0      -- near-duplicates in the store after this run
 );
+-- counters are updated with each committed batch, so a killed run's row tells the truth
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS failed INTEGER DEFAULT 0;
 CREATE TABLE IF NOT EXISTS skipped (
     run_id  INTEGER NOT NULL,
     source  VARCHAR NOT NULL,
     reason  VARCHAR NOT NULL
+);
+ALTER TABLE skipped ADD COLUMN IF NOT EXISTS stage VARCHAR;   -- set when a stage failed on it
+-- inputs that broke a stage, by (source, raw bytes): re-runs pass over them unless asked to retry
+CREATE TABLE IF NOT EXISTS failures (
+    source   VARCHAR NOT NULL,
+    raw_hash VARCHAR NOT NULL,
+    stage    VARCHAR NOT NULL,
+    reason   VARCHAR NOT NULL,
+    run_id   INTEGER NOT NULL,
+    PRIMARY KEY (source, raw_hash)
 );
 CREATE TABLE IF NOT EXISTS articles (
     id           VARCHAR PRIMARY KEY,  -- hash of the cleaned text
