@@ -122,3 +122,25 @@ def test_kill_and_resume_loses_and_duplicates_nothing(tmp_path: Path) -> None:
     storyline.run([corpus], db=clean_db, workers=1)
     assert {a["id"] for a in storyline.dossier(clean_db)["articles"]} == \
         {a["id"] for a in storyline.dossier(db)["articles"]}
+
+
+def test_a_busy_store_is_one_line_not_a_stack_trace(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+                               "print('ready', flush=True); time.sleep(60)", str(db)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        page_file = tmp_path / "a.html"
+        page_file.write_text(page(), encoding="utf-8")
+        for command in (["analyze", str(page_file), "--db", str(db), "--out", str(tmp_path / "out")],
+                        ["stats", "--db", str(db)]):
+            result = subprocess.run([sys.executable, "-m", "storyline", *command], capture_output=True, text=True,
+                                    timeout=120)
+            assert result.returncode == 1
+            lines = result.stderr.strip().splitlines()
+            assert len(lines) == 1 and "is busy" in lines[0] and f"process {holder.pid}" in lines[0], result.stderr
+            assert "Traceback" not in result.stderr
+    finally:
+        holder.kill()
+        holder.wait()

@@ -117,6 +117,7 @@ def run(paths: Iterable[str | Path], settings: Settings | None = None,
             progress(state)
 
     tell()
+    open_store(settings.db_path).close()  # a busy store is said before any worker is started
     size = _pool_size(paths, settings)
     supervisor = Supervisor(settings, size).start() if size else None
     try:

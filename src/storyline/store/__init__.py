@@ -7,6 +7,7 @@ article in flight) and the corpus stage (recomputes its tables whole). Readers: 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from datetime import datetime
@@ -17,7 +18,14 @@ import duckdb
 
 from storyline.model import AnalyzedArticle, Failed, Skipped
 
-__all__ = ["Store", "open_store"]
+__all__ = ["Store", "StoreBusy", "open_store"]
+
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
+
+
+class StoreBusy(RuntimeError):
+    """DuckDB lets one process write a database file at a time (and no other process read it
+    meanwhile): a second run gets this one-line explanation instead of DuckDB's IO error."""
 
 
 def _now() -> datetime:
@@ -35,7 +43,15 @@ class Store:
         self.path = path
         if not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
-        self.con = duckdb.connect(str(path), read_only=read_only)
+        try:
+            self.con = duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            holder = _LOCK_HOLDER.search(str(exc))
+            if not holder and "lock" not in str(exc).lower():
+                raise
+            who = f"process {holder.group(2)} ({Path(holder.group(1)).name})" if holder else "another process"
+            raise StoreBusy(f"the store {path} is busy: {who} has it open (DuckDB allows one writer at a "
+                            "time); wait for it to finish, or use another --db") from None
         if not read_only:
             self.con.execute(files("storyline.store").joinpath("schema.sql").read_text(encoding="utf-8"))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sys
 import time
 from importlib.resources import as_file, files
 from pathlib import Path
@@ -26,7 +27,7 @@ from storyline.analyze.nlp import ModelNotInstalled
 from storyline.pipeline import Progress as RunProgress
 from storyline.pipeline import RunReport, WorkerStartError, run
 from storyline.settings import DEFAULT_DB, Settings
-from storyline.store import open_store
+from storyline.store import StoreBusy, open_store
 from storyline.views.export import write_dossier
 from storyline.views.report import write_report
 
@@ -226,4 +227,8 @@ def _main(version: bool = typer.Option(False, "--version", metavar="", callback=
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except StoreBusy as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(1)
