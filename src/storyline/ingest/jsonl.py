@@ -1,4 +1,8 @@
-"""JSON Lines: one article per line, any of url, title, text, html, author, outlet, published."""
+"""JSON Lines: one article per line, any of url, title, text, html, author, outlet, published.
+
+Each line is decoded on its own, by the same rules as a file: exports from Windows tools
+arrive in cp1252, and files concatenated from several sources mix encodings line by line.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from storyline.ingest.decode import BinaryContent, decode_bytes
 from storyline.model import RawDocument, Skipped, content_hash
 from storyline.settings import Settings
 
@@ -39,7 +44,12 @@ def read_jsonl(path: Path, settings: Settings) -> Iterator[RawDocument | Skipped
                                      f"{settings.max_bytes:,}-byte cap")
                 continue
             try:
-                record = json.loads(line.decode("utf-8", errors="replace"))
+                decoded = decode_bytes(line)
+            except BinaryContent as exc:
+                yield Skipped(where, f"line {number}: {exc}")
+                continue
+            try:
+                record = json.loads(decoded)
             except json.JSONDecodeError as exc:
                 yield Skipped(where, f"malformed JSON on line {number}: {exc.msg} (column {exc.colno})")
                 continue
