@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from storyline.extract.cleaner import clean_text, scrub
+from storyline.extract.cleaner import clean_text
 from storyline.extract.dates import normalize_date
 from storyline.extract.html import extract_html
 from storyline.extract.text_meta import clean_author, text_metadata
-from storyline.model import Article, RawDocument, Skipped
+from storyline.model import Article, Failed, RawDocument, Skipped
 from storyline.settings import Settings
 
 __all__ = ["extract"]
@@ -17,8 +17,9 @@ __all__ = ["extract"]
 def extract(doc: RawDocument, settings: Settings) -> Article | Skipped:
     try:
         article = _extract(doc)
-    except Exception as exc:  # a page that breaks a parser is reported, never fatal to the run
-        return Skipped(doc.source, f"could not extract text: {type(exc).__name__}: {exc}")
+    except Exception as exc:  # a page that breaks a parser fails alone, and is remembered as failed
+        return Failed(doc.source, f"extract failed: could not extract text: {type(exc).__name__}: {exc}",
+                      stage="extract", raw_hash=doc.raw_hash)
     if len(article.text) < settings.min_text_chars:
         return Skipped(doc.source, f"no article text found ({len(article.text)} characters after cleaning)")
     return article
@@ -30,7 +31,7 @@ def _extract(doc: RawDocument) -> Article:
     url = doc.hints.get("url") or (doc.source if doc.source.startswith(("http://", "https://")) else None)
     if doc.html is not None:
         found = extract_html(doc.html, url)
-        text = scrub(found.text)
+        text = found.text
         fields.update(title=found.title, outlet=found.outlet, author=found.author, published=found.published)
         provenance.update(found.provenance)
     else:

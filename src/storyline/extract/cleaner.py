@@ -267,14 +267,3 @@ def _more_body_follows(content: list[Line], i: int) -> bool:
     bodies = [ln for ln in window if ln.kind == "body"]
     return len(bodies) >= 2 and "comment" not in content[i].text.lower()
 
-
-def scrub(text: str) -> str:
-    """The light pass for text that already came out of a DOM extractor (trafilatura): remove
-    inserts, UI lines and bylines that slipped into the main block, keep everything else."""
-    kept = []
-    for i, raw in enumerate(text.replace("\r\n", "\n").split("\n")):
-        line = classify(i, raw)
-        if line.kind in ("insert", "ui", "byline", "blank"):
-            continue
-        kept.append(line.text)
-    return "\n\n".join(kept)
