@@ -90,7 +90,9 @@ def rss(items: list[dict]) -> str:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(db_path=tmp_path / "store" / "storyline.duckdb", workers=1)
+    # in-process (workers=0): these tests are about what is read and stored; the worker
+    # processes and their isolation are tested in test_faults.py, the CLI tests use them too
+    return Settings(db_path=tmp_path / "store" / "storyline.duckdb", workers=0)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from tests.conftest import BODY, page, scraped, warc_bytes, write_jsonl
 def run_with_good(tmp_path: Path, settings: Settings, bad: list[Path | str], **kwargs):
     good = tmp_path / "good.html"
     good.write_text(page(), encoding="utf-8")
-    report = storyline.run([good, *bad], db=settings.db_path, workers=1, **kwargs)
+    report = storyline.run([good, *bad], db=settings.db_path, workers=0, **kwargs)
     assert report.stored == 1, "the good file must still be stored"
     return {s.source: s.reason for s in report.skipped}
 
@@ -44,7 +44,7 @@ def test_broken_html_still_yields_its_text(tmp_path: Path, settings: Settings) -
     body = "".join(f"<p>{p}" for p in BODY)  # unclosed tags everywhere, no </body></html>
     broken.write_text(f"<html><head><title>Leaders Meet</title><body><div><article>{body}<div><span>",
                       encoding="utf-8")
-    report = storyline.run([broken], db=settings.db_path, workers=1)
+    report = storyline.run([broken], db=settings.db_path, workers=0)
     assert report.stored == 1 and not report.skipped
     (article,) = storyline.dossier(settings.db_path)["articles"]
     assert "special bond" in article["text"]
@@ -65,7 +65,7 @@ def test_legacy_encodings_are_decoded_not_skipped(tmp_path: Path, settings: Sett
         body[0] = body[0].replace("“", '"').replace("”", '"')
     path = tmp_path / f"legacy-{codec}.txt"
     path.write_bytes(scraped(body=body).encode(codec))
-    report = storyline.run([path], db=settings.db_path, workers=1)
+    report = storyline.run([path], db=settings.db_path, workers=0)
     assert report.stored == 1, report.skipped
     (article,) = storyline.dossier(settings.db_path)["articles"]
     assert "café owner in Séoul" in article["text"]
@@ -79,7 +79,7 @@ def test_malformed_jsonl_line_is_reported_with_its_number(tmp_path: Path, settin
         '{"title": "broken", "text": ',
         {"title": "No body"},
     ])
-    report = storyline.run([path], db=settings.db_path, workers=1)
+    report = storyline.run([path], db=settings.db_path, workers=0)
     assert report.stored == 1
     skipped = {s.source: s.reason for s in report.skipped}
     assert "line 2" in skipped[f"{path}:2"] and "malformed JSON" in skipped[f"{path}:2"]
@@ -93,7 +93,7 @@ def test_truncated_warc_keeps_the_records_before_the_break(tmp_path: Path, setti
                                                                            for p in BODY])})
     path = tmp_path / "cut.warc.gz"
     path.write_bytes(data[: int(len(data) * 0.75)])
-    report = storyline.run([path], db=settings.db_path, workers=1)
+    report = storyline.run([path], db=settings.db_path, workers=0)
     assert report.stored == 1
     (skip,) = report.skipped
     assert skip.source == str(path) and "truncated or corrupt WARC" in skip.reason

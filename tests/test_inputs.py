@@ -18,7 +18,7 @@ BODY_B = [
 
 
 def analyze(paths: list[Path], settings: Settings) -> dict:
-    report = storyline.run(paths, db=settings.db_path, workers=1)
+    report = storyline.run(paths, db=settings.db_path, workers=0)
     assert report.documents > 0, report.skipped
     return storyline.dossier(settings.db_path)
 
@@ -115,5 +115,5 @@ def test_directories_and_globs_mix(tmp_path: Path, settings: Settings) -> None:
     (tmp_path / "a" / "notes.md").write_text("ignored inside a directory", encoding="utf-8")
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "two.txt").write_text(scraped(body=BODY_B, title="Ship Freed at Last"), encoding="utf-8")
-    report = storyline.run([tmp_path / "a", str(tmp_path / "b" / "*.txt")], db=settings.db_path, workers=1)
+    report = storyline.run([tmp_path / "a", str(tmp_path / "b" / "*.txt")], db=settings.db_path, workers=0)
     assert report.stored == 2 and not report.skipped
