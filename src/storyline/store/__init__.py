@@ -261,6 +261,25 @@ class Store:
         out["duplicates"] = self.duplicate_count()
         return out
 
+    # ---- full-text search (store/search.py) ---------------------------------------------------
+    def refresh_search(self) -> float:
+        """Rebuild the full-text index (a snapshot in DuckDB): at the end of a run. Returns the
+        seconds it took; raises search.SearchUnavailable without the fts extension."""
+        from storyline.store import search
+
+        return search.refresh(self.con)
+
+    def search_is_stale(self) -> bool:
+        from storyline.store import search
+
+        return search.is_stale(self.con)
+
+    def search(self, query: str, limit: int = 10, scope: str = "all") -> list[dict]:
+        """BM25-ranked articles then quotes for `query` (scope: all, articles, quotes)."""
+        from storyline.store import search
+
+        return search.search(self.con, query, limit, scope)
+
     def _dicts(self, sql: str, params: list | None = None) -> list[dict]:
         cursor = self.con.execute(sql, params or [])
         names = [d[0] for d in cursor.description]
