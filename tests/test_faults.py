@@ -166,7 +166,8 @@ def test_progress_has_a_total_and_names_each_stage(tmp_path: Path) -> None:
     storyline.pipeline.run([tmp_path / "in"], Settings(db_path=tmp_path / "s.duckdb", workers=0),
                            progress=lambda s: states.append((s.stage, s.done, s.total)))
     stages = list(dict.fromkeys(stage for stage, _, _ in states))
-    assert stages == ["starting workers", "analysing", "corpus: near-duplicates", "corpus: actors and quotes"]
+    assert stages == ["starting workers", "analysing", "corpus: near-duplicates", "corpus: actors and quotes",
+                      "search index"]
     analysing = [(done, total) for stage, done, total in states if stage == "analysing"]
     assert analysing[-1] == (4, 4)
     assert all(total in (None, 4) for _, total in analysing)

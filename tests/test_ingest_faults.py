@@ -232,8 +232,12 @@ def canonical(name: str) -> str:
 
 
 def declared_dependencies() -> set[str]:
+    """The dependencies, and those of the extras (an extra's module is imported lazily, where the
+    feature is asked for: storyline.distributed imports distributed only for --dask)."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    return {canonical(re.match(r"[A-Za-z0-9._-]+", spec).group(0)) for spec in project["dependencies"]}
+    specs = [*project["dependencies"], *(s for extra in project.get("optional-dependencies", {}).values()
+                                         for s in extra)]
+    return {canonical(re.match(r"[A-Za-z0-9._-]+", spec).group(0)) for spec in specs}
 
 
 def undeclared(modules: dict[str, set[str]], declared: set[str]) -> list[str]:

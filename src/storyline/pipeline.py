@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from storyline.corpus import attribute_quotes, consolidate, find_duplicates
 from storyline.ingest import iter_documents
@@ -22,7 +23,11 @@ from storyline.ingest.count import count_documents
 from storyline.model import Failed, RawDocument, Skipped
 from storyline.settings import Settings
 from storyline.store import Store, open_store
+from storyline.store.search import SearchUnavailable
 from storyline.workers import Supervisor, WorkerStartError, results
+
+if TYPE_CHECKING:
+    from storyline.distributed import DaskRunner
 
 __all__ = ["Progress", "RunReport", "run", "run_corpus", "WorkerStartError"]
 
@@ -38,6 +43,7 @@ class RunReport:
     seconds: float = 0.0
     documents: int = 0  # documents processed in this run (stored + seen)
     workers_replaced: int = 0
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> list[Failed]:
@@ -53,7 +59,7 @@ class Progress:
     """What a progress display needs: the stage by name, and for the document stage the count
     done out of the total (None while the inputs are still being counted)."""
 
-    stage: str  # "starting workers" | "analysing" | "corpus: near-duplicates" | "corpus: actors and quotes"
+    stage: str  # starting workers | analysing | corpus: near-duplicates | corpus: actors and quotes | search index
     done: int = 0
     total: int | None = None
     skipped: int = 0
@@ -118,8 +124,14 @@ def run(paths: Iterable[str | Path], settings: Settings | None = None,
 
     tell()
     open_store(settings.db_path).close()  # a busy store is said before any worker is started
-    size = _pool_size(paths, settings)
-    supervisor = Supervisor(settings, size).start() if size else None
+    supervisor: Supervisor | DaskRunner | None
+    if settings.dask:  # imported only when asked for: Dask is an optional extra
+        from storyline.distributed import DaskRunner
+
+        supervisor = DaskRunner(settings).start()
+    else:
+        size = _pool_size(paths, settings)
+        supervisor = Supervisor(settings, size).start() if size else None
     try:
         # the store is opened only once the workers are up: nothing of it is shared with them
         with open_store(settings.db_path) as store:
@@ -131,6 +143,11 @@ def run(paths: Iterable[str | Path], settings: Settings | None = None,
                     supervisor.close()
                     supervisor = None
                 run_corpus(store, settings, tell)
+                tell("search index")
+                try:
+                    store.refresh_search()  # once per run: DuckDB's FTS index is a snapshot
+                except SearchUnavailable as exc:
+                    report.warnings.append(f"search index not refreshed: {exc}")
                 report.duplicates = store.duplicate_count()
                 report.articles = store.article_count()
                 store.finish_run(report.run_id, report.duplicates)
@@ -145,7 +162,7 @@ def run(paths: Iterable[str | Path], settings: Settings | None = None,
 
 
 def _analyse(paths: list[str], settings: Settings, store: Store, report: RunReport,
-             supervisor: Supervisor | None, state: Progress, tell: Callable[..., None]) -> None:
+             supervisor: Supervisor | DaskRunner | None, state: Progress, tell: Callable[..., None]) -> None:
     pending_skips: list[Skipped] = []  # read-time skips, recorded with the next batch
     pending_seen = [0]  # sources found already stored while reading, counted with the next batch
 

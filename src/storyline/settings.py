@@ -46,6 +46,9 @@ class Settings:
     duplicate_threshold: float = 0.6
     # the store
     db_path: Path = DEFAULT_DB
+    # run extract + analyze as Dask tasks instead of `workers` (`pip install 'storyline[dask]'`):
+    # "local:N" starts N worker processes here, "tcp://host:8786" uses a running `dask scheduler`
+    dask: str | None = None
 
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]

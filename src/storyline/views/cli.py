@@ -91,6 +91,8 @@ def _summary(report: RunReport, out: Path | None, quiet: bool) -> None:
         table.add_row("dossier", str(out / "dossier.json"))
         table.add_row("report", str(out / "report.html"))
     out_console.print(table)
+    for warning in report.warnings:
+        err_console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
     for item in report.skipped:
         out_console.print(f"  [yellow]skipped[/] {item.source}: {item.reason}", highlight=False, soft_wrap=True)
 
@@ -140,10 +142,15 @@ def analyze(
                                          help="Give up on a document after this long (default 60)."),
     retry_failed: bool = typer.Option(False, "--retry-failed", metavar="",
                                       help="Try again the inputs that failed in earlier runs."),
+    dask: str | None = typer.Option(None, "--dask", metavar="CLUSTER", show_default=False,
+                                    help="Run extract + analyze as Dask tasks: local:N (N worker processes here) "
+                                         "or a scheduler address such as tcp://host:8786 "
+                                         "(pip install 'storyline[dask]')."),
     quiet: bool = QUIET,
 ) -> None:
     """Read news pages (HTML, text, JSONL, WARC, RSS), store them, and write the dossier."""
-    _analyze(paths, out, _settings(db, workers, max_mb, model, timeout, retry_failed), quiet)
+    settings = _settings(db, workers, max_mb, model, timeout, retry_failed)
+    _analyze(paths, out, settings.with_(dask=dask) if dask else settings, quiet)
 
 
 @app.command()
@@ -212,6 +219,61 @@ def stats(db: Path = DB,
                               highlight=False, soft_wrap=True)
     elif any(r["skipped"] for r in runs):
         out_console.print("(stats --skipped lists them with their reasons)", highlight=False)
+
+
+@app.command()
+def search(
+    query: str = typer.Argument(..., metavar="QUERY", show_default=False,
+                                help="Words to find; word forms match (summits finds summit)."),
+    db: Path = DB,
+    limit: int = typer.Option(10, "--limit", "-n", metavar="N", min=1,
+                              help="Most results of each kind (articles, quotes)."),
+    scope: str = typer.Option("all", "--in", metavar="articles|quotes|all", help="What to search."),
+    as_json: bool = typer.Option(False, "--json", metavar="", help="Print a JSON list."),
+) -> None:
+    """Full-text search over article titles and text and over quotes and their speakers (BM25)."""
+    from rich.text import Text
+
+    from storyline.store.search import SCOPES, SearchUnavailable, search_store
+
+    if scope not in SCOPES:
+        _fail(f"--in takes one of {', '.join(SCOPES)}, not {scope!r}")
+    if not db.exists():
+        _fail(f"no storyline database at {db}; run `storyline analyze` first")
+    try:
+        result = search_store(db, query, limit, scope)
+    except SearchUnavailable as exc:
+        _fail(str(exc))
+    if result.note:
+        err_console.print(f"note: {result.note}", style="yellow", highlight=False, markup=False, soft_wrap=True)
+    if as_json:
+        typer.echo(json.dumps(result.hits, ensure_ascii=False, indent=2, default=str))
+        return
+    if not result.hits:
+        what = {"all": "articles or quotes", "articles": "articles", "quotes": "quotes"}[scope]
+        out_console.print(f"no {what} match {query!r}", highlight=False, markup=False)
+        return
+    for kind in ("article", "quote"):
+        hits = [h for h in result.hits if h["type"] == kind]
+        if not hits:
+            continue
+        out_console.print(Text(f"{len(hits)} {kind}{'s' if len(hits) > 1 else ''} for {query!r}", style="bold"))
+        for hit in hits:
+            snippet = Text(hit["snippet"], style="dim")
+            for start, end in hit["highlights"]:
+                snippet.stylize("bold not dim", start, end)
+            if kind == "article":
+                head = Text(hit["title"] or "(untitled)", style="bold")
+                where = " · ".join(x for x in (hit["outlet"], hit["published"], hit["id"]) if x)
+                if hit["duplicate_of"]:
+                    where += f" · near-duplicate of {hit['duplicate_of']}"
+            else:
+                head = Text.assemble((hit["speaker"] or "(speaker unknown)", "bold"), ": ", snippet)
+                where = f"in {hit['article_title'] or '(untitled)'} · {hit['article_id']}"
+            out_console.print(Text.assemble(f"{hit['score']:7.2f}  ", head), soft_wrap=True)
+            out_console.print(Text.assemble("         ", (where, "cyan")), soft_wrap=True)
+            if kind == "article":
+                out_console.print(Text.assemble("         ", snippet), soft_wrap=True)
 
 
 def _version(value: bool) -> None:
