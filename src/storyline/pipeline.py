@@ -191,8 +191,19 @@ def _analyse(paths: list[str], settings: Settings, store: Store, report: RunRepo
             else:
                 yield item
 
-    tell("analysing")
-    for batch in results(_batches(fresh_documents(), settings.batch_size), settings, supervisor):
+    per_document = [False]
+
+    def document_done() -> None:
+        per_document[0] = True
+        state.done += 1
+        tell()
+
+    if isinstance(supervisor, Supervisor) and not supervisor.ready:
+        supervisor.on_ready = lambda: tell("analysing")  # until then: "starting workers"
+    else:
+        tell("analysing")
+    for batch in results(_batches(fresh_documents(), settings.batch_size), settings, supervisor,
+                         on_document=document_done):
         done = [r for r in batch if not isinstance(r, Skipped)]
         skipped = [r for r in batch if isinstance(r, Skipped)]
         for item in skipped:
@@ -203,7 +214,8 @@ def _analyse(paths: list[str], settings: Settings, store: Store, report: RunRepo
         report.stored += stored
         report.seen += seen
         report.documents += stored + seen
-        state.done += len(batch)
+        if not per_document[0]:  # an executor that reports whole batches only (Dask)
+            state.done += len(batch)
         tell()
     if pending_skips or pending_seen[0]:
         store.add_batch(report.run_id, [], pending_skips, pending_seen[0])

@@ -181,6 +181,9 @@ class Supervisor:
         self.batches: dict[int, _Batch] = {}
         self.units = 0
         self.replaced = 0
+        # called as each document is done (progress), and once when the first worker is ready
+        self.on_document: Callable[[], None] | None = None
+        self.on_ready: Callable[[], None] | None = None
 
     # -- lifecycle --
     def start(self) -> Supervisor:
@@ -215,6 +218,10 @@ class Supervisor:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @property
+    def ready(self) -> bool:
+        return any(w.ready for w in self.workers)
 
     @property
     def pids(self) -> list[int]:
@@ -304,6 +311,9 @@ class Supervisor:
             kind = message[0]
             if kind == "ready":
                 worker.ready = True
+                if self.on_ready is not None:
+                    self.on_ready()
+                    self.on_ready = None
             elif kind == "fatal":
                 raise WorkerStartError(message[2], kind=message[1])
             elif worker.unit is None or message[1] != worker.unit.id:
@@ -315,6 +325,8 @@ class Supervisor:
                 batch_index = worker.unit.items[index_in_unit][0]
                 worker.delivered.add(index_in_unit)
                 self.batches[worker.unit.batch].results[batch_index] = message[3]
+                if self.on_document is not None:
+                    self.on_document()
             elif kind == "done":
                 worker.unit, worker.stage = None, None
 
@@ -353,6 +365,8 @@ class Supervisor:
         batch_index, doc = unit.items[culprit]
         self.batches[unit.batch].results[batch_index] = Failed(
             doc.source, f"{why} in {where}; the worker was replaced", stage=where, raw_hash=doc.raw_hash)
+        if self.on_document is not None:
+            self.on_document()
         rest = [item for pos, item in left if pos != culprit]
         if rest:
             self._enqueue(unit.batch, rest, front=True)
@@ -370,12 +384,20 @@ def _death_reason(code: int | None) -> str:
     return f"worker exited unexpectedly (code {code})"
 
 
-def results(batches: Iterable[list[RawDocument]], settings: Settings,
-            supervisor: Supervisor | None) -> Iterator[list[Result]]:
-    """Results per input batch, in input order: through `supervisor`, or in this process."""
+def results(batches: Iterable[list[RawDocument]], settings: Settings, supervisor: Supervisor | None,
+            on_document: Callable[[], None] | None = None) -> Iterator[list[Result]]:
+    """Results per input batch, in input order: through `supervisor`, or in this process.
+    `on_document()` is called as each document is done, before its batch is complete, so a
+    progress display moves with the documents rather than in batch-sized jumps."""
     if supervisor is not None:
+        if on_document is not None and hasattr(supervisor, "on_document"):
+            supervisor.on_document = on_document
         yield from supervisor.map(batches)
         return
     for docs in batches:
-        found = dict(process_stream(docs, settings))
+        found = {}
+        for i, result in process_stream(docs, settings):
+            found[i] = result
+            if on_document is not None:
+                on_document()
         yield [found[i] for i in range(len(docs))]
