@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from spacy.tokens import Doc
 
 from storyline.analyze.gazetteer import country_of, fold
+from storyline.analyze.nlp import doc_text
 from storyline.model import ArticleActor, Mention
 
 LABELS = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place",
@@ -64,6 +65,7 @@ def article_actors(doc: Doc, sentence_starts: list[int], exclude: tuple[str | No
                    ) -> tuple[list[Mention], list[ArticleActor]]:
     """Mentions (with actor keys) and the article's actors, from one parsed Doc. Names in
     `exclude` (the article's outlet and byline) are metadata, not actors."""
+    text = doc_text(doc)
     excluded = {fold(x) for x in exclude if x}
     raw: list[tuple[str, str, int, int, str]] = []  # (name, kind, start, end, label)
     role_at: dict[int, list[str]] = {}
@@ -73,14 +75,14 @@ def article_actors(doc: Doc, sentence_starts: list[int], exclude: tuple[str | No
             ent = _without_trailing_verb(ent)
             if ent is None:
                 continue
-        ent_text = _with_hyphen_tail(ent)
+        ent_text = _with_hyphen_tail(ent, text)
         ent_text, label = _split_possessor(ent_text, label) if "s " in ent_text else (ent_text, label)
         kind = LABELS.get(label)
         if kind is None:
             continue
         if kind == "organization" and _speaking_name(ent, ent_text):
             kind, label = "person", "PERSON"
-        if fold(clean_name(ent_text)).strip(" -–—") in excluded and _credit_position(ent):
+        if fold(clean_name(ent_text)).strip(" -–—") in excluded and _credit_position(ent, text):
             continue
         if kind == "person":
             name = person_name(ent_text)
@@ -122,7 +124,7 @@ def article_actors(doc: Doc, sentence_starts: list[int], exclude: tuple[str | No
                 group["roles"].append(role)
         group["aliases"][name] += 1
         group["count"] += 1
-        mentions.append(Mention(text=doc.text[start:end], label=label, start=start, end=end,
+        mentions.append(Mention(text=text[start:end], label=label, start=start, end=end,
                                 sentence=max(0, bisect_right(sentence_starts, start) - 1), actor_key=key))
     actors = [ArticleActor(key=k, name=g["name"], kind=g["kind"],
                            aliases=sorted(a for a in g["aliases"] if a != g["name"]), mentions=g["count"],
@@ -166,22 +168,23 @@ def _without_trailing_verb(ent):
     return ent
 
 
-def _credit_position(ent) -> bool:
+def _credit_position(ent, text: str) -> bool:
     """Where an outlet or byline name is metadata: a dateline at the start of the text, or a
     credit line ("Jane Doe contributed reporting"). Elsewhere the text is about them."""
     if ent.start_char < 80:
         return True
-    sentence = ent.sent.text.lower()
+    sent = ent.sent
+    sentence = text[sent.start_char:sent.end_char].lower()
     return any(w in sentence for w in ("contributed", "reporting by", "editing by", "writing by", "©", "copyright"))
 
 
-def _with_hyphen_tail(ent) -> str:
+def _with_hyphen_tail(ent, text: str) -> str:
     """"Moon Jae" + "-in": the NER sometimes stops a name at a hyphen; take the whole word."""
     doc, end = ent.doc, ent.end
     while end + 1 < len(doc) and doc[end].text in ("-", "‐") and not doc[end - 1].whitespace_ \
             and not doc[end].whitespace_ and doc[end + 1].is_alpha:
         end += 2
-    return doc.text[ent.start_char:doc[end - 1].idx + len(doc[end - 1])] if end != ent.end else ent.text
+    return text[ent.start_char:doc[end - 1].idx + len(doc[end - 1])] if end != ent.end else ent.text
 
 
 def _person_label_check(ent, name: str) -> str:

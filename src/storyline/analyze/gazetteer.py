@@ -8,8 +8,10 @@ from functools import lru_cache
 from importlib.resources import files
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
-    """Lower-case, strip accents, unify quotes and hyphens: the key we compare names by."""
+    """Lower-case, strip accents, unify quotes and hyphens: the key we compare names by.
+    Cached: the same few hundred names of an article are folded again and again."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.replace("’", "'").replace("‘", "'")

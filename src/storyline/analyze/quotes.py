@@ -15,11 +15,16 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import accumulate
 
+import numpy
+from spacy.symbols import VERB
 from spacy.tokens import Doc, Span, Token
 
 from storyline.analyze.gazetteer import fold
+from storyline.analyze.nlp import doc_text
 from storyline.model import Mention, Quote
 
 OPENERS = {"“": "”", "„": "“", "«": "»"}
@@ -130,7 +135,7 @@ _SIGNATURE = re.compile(r"[”\"][ \u00a0]*[―—–]{1,2}[ \u00a0]*"
 def tag_signatures(doc: Doc) -> None:
     """“...” ― Esther Tapia: the name signing a quote is a person even when the NER missed it."""
     spans = []
-    for match in _SIGNATURE.finditer(doc.text):
+    for match in _SIGNATURE.finditer(doc_text(doc)):
         span = doc.char_span(match.start(1), match.end(1), label="PERSON", alignment_mode="contract")
         if span is not None and len(span) >= 2:
             spans.append(span)
@@ -143,8 +148,10 @@ def tag_speaking_names(doc: Doc) -> None:
     """A proper noun the NER missed that says something ("In a statement, Peabody said:") is an
     actor: a person when it is a two- or three-word name, an organisation otherwise."""
     spans = []
-    for token in doc:
-        if token.pos_ != "VERB" or token.text.lower() not in SPEECH_VERBS:
+    # only the verbs are looked at: a Token object for every word costs more than the checks
+    for i in numpy.flatnonzero(doc.to_array("POS") == VERB).tolist():
+        token = doc[i]
+        if token.text.lower() not in SPEECH_VERBS:
             continue
         subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subject is None or subject.pos_ != "PROPN" or subject.ent_type_:
@@ -162,8 +169,9 @@ def tag_speaking_names(doc: Doc) -> None:
 class Resolver:
     """Turns a speaker token into an actor key: named mention, pronoun or title."""
 
-    def __init__(self, doc: Doc, mentions: list[Mention], roles: dict[str, list[str]]) -> None:
+    def __init__(self, doc: Doc, mentions: list[Mention], roles: dict[str, list[str]], text: str | None = None) -> None:
         self.doc = doc
+        self.text = doc_text(doc) if text is None else text
         self.sentences = list(doc.sents)
         self.sentence_starts = [sent.start_char for sent in self.sentences]
         self.mentions = sorted(mentions, key=lambda m: m.start)
@@ -346,11 +354,26 @@ def _inside(idx: int, spans: list[tuple[int, int]]) -> bool:
     return any(s <= idx < e for s, e in spans)
 
 
+def _inside_any(spans: list[tuple[int, int]]) -> Callable[[int], bool]:
+    """`_inside` for many positions against one span list (every token of a frame): a bisect
+    over the spans by start, with the furthest end reached so far, instead of a scan per token."""
+    ordered = sorted(spans)
+    starts = [s for s, _ in ordered]
+    reach = list(accumulate((e for _, e in ordered), max))
+
+    def inside(idx: int) -> bool:
+        i = bisect_right(starts, idx)
+        return i > 0 and reach[i - 1] > idx
+
+    return inside
+
+
 def extract_quotes(doc: Doc, mentions: list[Mention], roles: dict[str, list[str]]) -> list[Quote]:
-    text = doc.text
-    resolver = Resolver(doc, mentions, roles)
+    text = doc_text(doc)
+    resolver = Resolver(doc, mentions, roles, text)
     raw = find_quote_spans(text)
     content = [(s.start, s.end) for s in raw]
+    quoted = _inside_any(content)
     sentences = resolver.sentences
 
     def sentence_index(pos: int) -> int:
@@ -358,7 +381,7 @@ def extract_quotes(doc: Doc, mentions: list[Mention], roles: dict[str, list[str]
 
     def frame_tokens(first: int, last: int) -> list[Token]:
         tokens = [t for s in sentences[first:last + 1] for t in s]
-        return [t for t in tokens if not _inside(t.idx, content) and not t.is_punct]
+        return [t for t in tokens if not quoted(t.idx) and not t.is_punct]
 
     quotes: list[Quote] = []
     partial_spans: list[tuple[int, int]] = []
@@ -378,7 +401,7 @@ def extract_quotes(doc: Doc, mentions: list[Mention], roles: dict[str, list[str]
         after = text[q_end + 1:q_end + 3]
         if kind == "direct" and s_last + 1 < len(sentences) and after[:1] == " " and after[1:2] not in ("“", '"') \
                 and (cue is None or _subject(cue, content) is None):
-            following = [t for t in sentences[s_last + 1] if not _inside(t.idx, content) and not t.is_punct]
+            following = [t for t in sentences[s_last + 1] if not quoted(t.idx) and not t.is_punct]
             trailing = _cue_in(following[:12], content)
             if trailing is not None and _subject(trailing, content) is not None:
                 cue = trailing
@@ -406,7 +429,7 @@ def extract_quotes(doc: Doc, mentions: list[Mention], roles: dict[str, list[str]
         quote_text, t_start, t_end = _joined(text, span), q_start, q_end
         if kind == "partial" and cue is not None:
             # a mixed quotation: the statement is the reported clause the fragment sits in
-            clause = _reported_span(doc, cue, q_start, q_end)
+            clause = _reported_span(doc, text, cue, q_start, q_end)
             if clause is not None:
                 if any(c[0] < clause[1] and clause[0] < c[1] for c in partial_spans):
                     continue  # the same clause, already taken with its first fragment
@@ -427,7 +450,7 @@ def extract_quotes(doc: Doc, mentions: list[Mention], roles: dict[str, list[str]
 _CLAUSE_DEPS = {"ccomp", "xcomp", "dobj", "oprd", "attr", "prep", "advcl", "acomp", "dative", "pobj"}
 
 
-def _reported_span(doc: Doc, cue: Token, start: int, end: int) -> tuple[int, int, str] | None:
+def _reported_span(doc: Doc, text: str, cue: Token, start: int, end: int) -> tuple[int, int, str] | None:
     """The words the cue reports, around a quoted fragment: "Husted said the court's decision
     “will effectively force us ...”" -> the clause after "said"; "called Kim a “smart guy”" ->
     "Kim a “smart guy”". Inner quotation marks are kept so the quoted words stay visible."""
@@ -452,7 +475,7 @@ def _reported_span(doc: Doc, cue: Token, start: int, end: int) -> tuple[int, int
     s, e = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
     if s > start or e < end:  # the clause must hold the whole fragment
         return None
-    return s, e, " ".join(doc.text[s:e].split())
+    return s, e, " ".join(text[s:e].split())
 
 
 def _said_fragment(doc: Doc, start: int, end: int, words: int) -> bool:
@@ -564,8 +587,9 @@ def _from_context(sentences: list[Span], s_first: int, resolver: Resolver, conte
                 return key, cue.text
     if last_speaker[1] and last_speaker[0] == j:
         return last_speaker[1], None
-    same_paragraph = "\n" not in resolver.doc.text[sentence.end_char:sentences[s_first].start_char]
-    if same_paragraph or sentence.text.rstrip().endswith(":"):
+    text = resolver.text
+    same_paragraph = "\n" not in text[sentence.end_char:sentences[s_first].start_char]
+    if same_paragraph or text[sentence.start_char:sentence.end_char].rstrip().endswith(":"):
         root = sentence.root
         subject = next((t for t in root.children if t.dep_ in SUBJECT_DEPS and not _inside(t.idx, content)), None)
         if subject is not None:
@@ -580,6 +604,7 @@ def _indirect(doc: Doc, sentences: list[Span], resolver: Resolver, content: list
     """Reported speech: 'X said (that) CLAUSE', 'according to X, CLAUSE'. Sentences that hold a
     quotation are left to the direct/partial rules."""
     out = []
+    text = resolver.text
     for index, sentence in enumerate(sentences):
         # a sentence inside a quotation is the quoted speaker's, not the reporter's; a sentence
         # that carries a direct quotation has its statement already
@@ -592,7 +617,7 @@ def _indirect(doc: Doc, sentences: list[Span], resolver: Resolver, content: list
                 subject = _subject(token, content)
                 phrase = [t for t in token.subtree]
                 rest = [t for t in sentence if t not in phrase and not (t.is_punct and t.i == phrase[-1].i + 1)]
-                body = _span_text(doc, rest)
+                body = _span_text(text, rest)
                 if subject is None or body is None:
                     continue
                 key = resolver.resolve(subject, content)
@@ -613,11 +638,11 @@ def _indirect(doc: Doc, sentences: list[Span], resolver: Resolver, content: list
                               or tokens[0].is_punct):
                 tokens = tokens[1:]
             tokens = _until_quotation(tokens, direct_starts)
-            body = _span_text(doc, tokens)
+            body = _span_text(text, tokens)
             if body is None or len(tokens) < 4:
                 continue
             # a clause that starts inside a quotation is a direct quote's business
-            if _inside(body[0], content) or (body[0] > 0 and doc.text[body[0] - 1] in "“\"") \
+            if _inside(body[0], content) or (body[0] > 0 and text[body[0] - 1] in "“\"") \
                     or any(s <= body[0] and body[1] <= e + 1 for s, e in content):
                 continue
             key = resolver.resolve(subject, content)
@@ -654,7 +679,7 @@ def _until_quotation(tokens: list[Token], direct_starts: set[int]) -> list[Token
     return out
 
 
-def _span_text(doc: Doc, tokens: list[Token]) -> tuple[int, int, str] | None:
+def _span_text(text: str, tokens: list[Token]) -> tuple[int, int, str] | None:
     tokens = [t for t in tokens]
     while tokens and tokens[-1].is_punct:
         tokens = tokens[:-1]
@@ -663,7 +688,7 @@ def _span_text(doc: Doc, tokens: list[Token]) -> tuple[int, int, str] | None:
     if len(tokens) < 3:
         return None
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
-    return start, end, " ".join(doc.text[start:end].split())
+    return start, end, " ".join(text[start:end].split())
 
 
 def _mentioned(resolver: Resolver, start: int, end: int, speaker: str | None) -> list[str]:
