@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import math
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -242,8 +243,12 @@ class Supervisor:
                     exhausted = True
                     break
                 self.batches[received] = _Batch(size=len(docs))
-                if docs:
-                    self._enqueue(received, list(enumerate(docs)))
+                # a batch goes out in `size` parts: with whole batches the last one of a run
+                # is analysed by one worker while the others wait
+                items = list(enumerate(docs))
+                step = max(1, math.ceil(len(items) / self.size))
+                for start in range(0, len(items), step):
+                    self._enqueue(received, items[start:start + step])
                 received += 1
             while next_out in self.batches and len(self.batches[next_out].results) == self.batches[next_out].size:
                 done = self.batches.pop(next_out)
