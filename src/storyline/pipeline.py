@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from storyline.corpus import attribute_quotes, consolidate, find_duplicates
+from storyline.corpus import stage as corpus_stage
 from storyline.ingest import iter_documents
 from storyline.ingest.count import count_documents
 from storyline.model import Failed, RawDocument, Skipped
@@ -221,14 +221,9 @@ def _analyse(paths: list[str], settings: Settings, store: Store, report: RunRepo
         store.add_batch(report.run_id, [], pending_skips, pending_seen[0])
 
 
-def run_corpus(store: Store, settings: Settings, tell: Callable[..., None] | None = None) -> None:
-    """Recompute the cross-article results from everything in the store (idempotent)."""
-    if tell:
-        tell("corpus: near-duplicates")
-    duplicates = find_duplicates(store.signatures(), settings.minhash_perms, settings.duplicate_threshold)
-    if tell:
-        tell("corpus: actors and quotes")
-    analysis = list(store.article_analysis())
-    actors = consolidate([(article_id, actors) for article_id, actors, _ in analysis])
-    quotes = attribute_quotes([(article_id, quotes) for article_id, _, quotes in analysis], actors)
-    store.save_corpus(duplicates, actors, quotes)
+def run_corpus(store: Store, settings: Settings, tell: Callable[..., None] | None = None) -> int:
+    """Take the articles stored since the last corpus update into the cross-article results
+    (near-duplicates, actors, quote speakers), incrementally: on an empty state this is the
+    from-scratch derivation, which `storyline rebuild` runs on purpose. Returns the number of
+    articles taken in; idempotent."""
+    return corpus_stage.update(store, settings, tell)

@@ -1,24 +1,37 @@
 """The DuckDB store: the only place in storyline with SQL.
 
-Writers: the pipeline (one article per transaction, so a killed run loses at most the
-article in flight) and the corpus stage (recomputes its tables whole). Readers: the views.
+Writers: the pipeline (one transaction per worker batch: its articles with all their
+per-article records, its skipped inputs and the run's counters, so a killed run loses at most
+the batches in flight) and the corpus stage (store/corpus.py: one transaction for the articles
+it has not seen yet). Readers: the views. Tables and what writes them: schema.sql.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import asdict
 from datetime import datetime
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
 from storyline.model import AnalyzedArticle, Failed, Skipped
+from storyline.settings import Settings
+from storyline.store import records, rows
 
-__all__ = ["Store", "StoreBusy", "open_store"]
+if TYPE_CHECKING:
+    from storyline.corpus.duplicates import Layout
+    from storyline.store.corpus import CorpusTables
+
+# storyline.corpus is imported where it is used: through storyline.analyze it loads spaCy,
+# which a reader of the store (export, search, stats) does not need
+
+__all__ = ["SCHEMA_VERSION", "Store", "StoreBusy", "StoreOutdated", "open_store"]
+
+# 1: each article's analysis in JSON text columns, corpus results recomputed whole (until 0.1.0)
+# 2: relational per-article records, an incremental corpus stage with its state in the store
+SCHEMA_VERSION = 2
 
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
 
@@ -26,6 +39,10 @@ _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
 class StoreBusy(RuntimeError):
     """DuckDB lets one process write a database file at a time (and no other process read it
     meanwhile): a second run gets this one-line explanation instead of DuckDB's IO error."""
+
+
+class StoreOutdated(RuntimeError):
+    """A store this version cannot open as it is; the message (one line) says what to do."""
 
 
 def _now() -> datetime:
@@ -36,24 +53,99 @@ def open_store(path: str | Path, read_only: bool = False) -> Store:
     return Store(Path(path), read_only=read_only)
 
 
+def default_layout() -> Layout:
+    from storyline.corpus.duplicates import layout
+
+    settings = Settings()
+    return layout(settings.minhash_perms, settings.duplicate_threshold)
+
+
 class Store:
     def __init__(self, path: Path, read_only: bool = False) -> None:
         if read_only and not path.exists():
             raise FileNotFoundError(f"no storyline database at {path}")
         self.path = path
+        self._layout: Layout | None = None
         if not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
+        self.con = self._connect(read_only)
+        version = self._version()
+        if version is not None and version > SCHEMA_VERSION:
+            self.con.close()
+            raise StoreOutdated(f"the store {path} has schema version {version}, newer than this storyline "
+                                f"understands ({SCHEMA_VERSION}); upgrade storyline to read it")
+        if read_only and version is not None and version < SCHEMA_VERSION:
+            self.con.close()
+            self._upgrade_for_reading(version)
+            self.con = self._connect(read_only)
+        elif not read_only:
+            self._prepare(version)
+
+    def _connect(self, read_only: bool) -> duckdb.DuckDBPyConnection:
         try:
-            self.con = duckdb.connect(str(path), read_only=read_only)
+            return duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.IOException as exc:
             holder = _LOCK_HOLDER.search(str(exc))
             if not holder and "lock" not in str(exc).lower():
                 raise
             who = f"process {holder.group(2)} ({Path(holder.group(1)).name})" if holder else "another process"
-            raise StoreBusy(f"the store {path} is busy: {who} has it open (DuckDB allows one writer at a "
+            raise StoreBusy(f"the store {self.path} is busy: {who} has it open (DuckDB allows one writer at a "
                             "time); wait for it to finish, or use another --db") from None
-        if not read_only:
-            self.con.execute(files("storyline.store").joinpath("schema.sql").read_text(encoding="utf-8"))
+
+    def _version(self) -> int | None:
+        """None for an empty database; 1 for the layout without a meta table."""
+        tables = {row[0] for row in self.con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND database_name = current_database()"
+        ).fetchall()}
+        if "meta" in tables:
+            row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            return int(row[0]) if row else None
+        return 1 if "articles" in tables else None
+
+    def _prepare(self, version: int | None) -> None:
+        """Create a new store's tables, or bring an older store's up to date, in one transaction."""
+        from storyline.store import migrate
+
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            if version == 1:
+                migrate.from_version_1(self, self._schema(), default_layout())
+            else:
+                self.con.execute(self._schema())  # IF NOT EXISTS throughout: new tables of a later release
+            if version != SCHEMA_VERSION:
+                self._set_meta("schema_version", str(SCHEMA_VERSION))
+            if self._meta("lsh") is None:
+                self._set_meta("lsh", default_layout().encode())
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def _upgrade_for_reading(self, version: int) -> None:
+        """A reader of an older store upgrades it first (in place, in one transaction), so that
+        `storyline export` or `storyline.dossier()` works on it as on any other."""
+        try:
+            Store(self.path).close()
+        except (duckdb.IOException, PermissionError) as exc:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise StoreOutdated(f"the store {self.path} has schema version {version} and must be upgraded to "
+                                f"{SCHEMA_VERSION}, which needs write access ({reason}); run `storyline rebuild "
+                                f"--db {self.path}` where it is writable") from None
+
+    @staticmethod
+    def _schema() -> str:
+        return files("storyline.store").joinpath("schema.sql").read_text(encoding="utf-8")
+
+    def _meta(self, key: str) -> str | None:
+        row = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self.con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [key, value])
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._meta("schema_version") or 0)
 
     def close(self) -> None:
         self.con.close()
@@ -64,13 +156,28 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @property
+    def corpus(self) -> CorpusTables:
+        """The corpus stage's tables: its state and its results (store/corpus.py)."""
+        from storyline.store.corpus import CorpusTables
+
+        return CorpusTables(self)
+
     # ---- runs -------------------------------------------------------------------------------
     def start_run(self, inputs: list[str]) -> int:
         # DuckDB lets one process write at a time, so a run still marked running was killed
         self.con.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
-        run_id = self.con.execute("SELECT coalesce(max(id), 0) + 1 FROM runs").fetchone()[0]
-        self.con.execute("INSERT INTO runs (id, started, inputs, status) VALUES (?, ?, ?, 'running')",
-                         [run_id, _now(), json.dumps(inputs)])
+        # nextval in the transaction that uses it: DuckDB logs a sequence's advance only with a
+        # transaction that writes, so an autocommitted nextval is lost to a kill -9
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            run_id = self.con.execute("SELECT nextval('run_seq')").fetchone()[0]
+            self.con.execute("INSERT INTO runs (id, started, inputs, status) VALUES (?, ?, ?, 'running')",
+                             [run_id, _now(), inputs])
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
         return run_id
 
     def finish_run(self, run_id: int, duplicates: int | None, status: str = "done") -> None:
@@ -78,7 +185,8 @@ class Store:
                          "WHERE id = ?", [_now(), status, duplicates, run_id])
 
     def runs(self) -> list[dict]:
-        return self._dicts("SELECT * FROM runs ORDER BY id")
+        return self._dicts("SELECT id, started, finished, inputs, status, stored, seen, skipped, duplicates, failed "
+                           "FROM runs ORDER BY id")
 
     def skipped(self, run_id: int | None = None, last_runs: int | None = None) -> list[dict]:
         """Inputs not stored (skipped or failed) with their reasons: of one run, of the last
@@ -108,78 +216,126 @@ class Store:
     def has_article(self, article_id: str) -> bool:
         return self.con.execute("SELECT 1 FROM articles WHERE id = ?", [article_id]).fetchone() is not None
 
+    def lsh_layout(self) -> Layout:
+        from storyline.corpus.duplicates import Layout
+
+        if self._layout is None:
+            stored = self._meta("lsh")
+            self._layout = Layout.decode(stored) if stored else default_layout()
+        return self._layout
+
     def add_batch(self, run_id: int, analysed: list[tuple[AnalyzedArticle, bytes]],
                   skipped: list[Skipped], seen_before: int = 0) -> tuple[int, int]:
-        """Store a worker batch in one transaction with the run's counters: its new articles,
-        their sources, its skipped and failed inputs (and `seen_before` documents found already
-        stored while reading). Returns (stored, already there) of `analysed`."""
-        stored = seen = 0
+        """Store a worker batch in one transaction with the run's counters: its new articles
+        with their per-article records and LSH bands, their sources, its skipped and failed
+        inputs (and `seen_before` documents found already stored while reading). Returns
+        (stored, already there) of `analysed`."""
         self.con.execute("BEGIN TRANSACTION")
         try:
-            seq = self.con.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0]
-            for analyzed, minhash in analysed:
-                a = analyzed.article
-                if self.has_article(a.id):
-                    seen += 1
-                else:
-                    seq += 1
-                    stored += 1
-                    self._insert_article(analyzed, minhash, seq, run_id)
-                self.con.execute("INSERT INTO article_sources (source, raw_hash, article_id, run_id) "
-                                 "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", [a.source, a.raw_hash, a.id, run_id])
-                self.con.execute("DELETE FROM failures WHERE source = ? AND raw_hash = ?", [a.source, a.raw_hash])
-            failed = 0
-            for item in skipped:
-                stage = item.stage if isinstance(item, Failed) else None
-                self.con.execute("INSERT INTO skipped (run_id, source, reason, stage) VALUES (?, ?, ?, ?)",
-                                 [run_id, item.source, item.reason, stage])
-                if isinstance(item, Failed):
-                    failed += 1
-                    self.con.execute("INSERT OR REPLACE INTO failures (source, raw_hash, stage, reason, run_id) "
-                                     "VALUES (?, ?, ?, ?, ?)", [item.source, item.raw_hash, item.stage,
-                                                                item.reason, run_id])
+            ids = [analyzed.article.id for analyzed, _ in analysed]  # a hash of the text: computed once
+            present = self._present(ids)
+            new: list[tuple[str, AnalyzedArticle, bytes]] = []
+            for article_id, (analyzed, minhash) in zip(ids, analysed, strict=True):
+                if article_id not in present:
+                    present.add(article_id)
+                    new.append((article_id, analyzed, minhash))
+            if new:
+                self._insert_articles(new, run_id)
+            sources = {(analyzed.article.source, analyzed.article.raw_hash): article_id
+                       for article_id, (analyzed, _) in zip(ids, analysed, strict=True)}
+            rows.write(self.con, "INSERT OR IGNORE INTO article_sources (source, raw_hash, article_id, run_id) "
+                                 "SELECT source, raw_hash, article_id, CAST(run_id AS INTEGER) FROM {rows}",
+                       source=[s for s, _ in sources], raw_hash=[h for _, h in sources],
+                       article_id=list(sources.values()), run_id=[run_id] * len(sources))
+            rows.write(self.con, "DELETE FROM failures USING {rows} r "
+                                 "WHERE failures.source = r.source AND failures.raw_hash = r.raw_hash",
+                       source=[s for s, _ in sources], raw_hash=[h for _, h in sources])
+            rows.write(self.con, "INSERT INTO skipped (run_id, source, reason, stage) "
+                                 "SELECT CAST(run_id AS INTEGER), source, reason, CAST(stage AS VARCHAR) FROM {rows}",
+                       run_id=[run_id] * len(skipped), source=[s.source for s in skipped],
+                       reason=[s.reason for s in skipped],
+                       stage=[s.stage if isinstance(s, Failed) else None for s in skipped])
+            failed = {(f.source, f.raw_hash): f for f in skipped if isinstance(f, Failed)}
+            rows.write(self.con, "INSERT OR REPLACE INTO failures (source, raw_hash, stage, reason, run_id) "
+                                 "SELECT source, raw_hash, stage, reason, CAST(run_id AS INTEGER) FROM {rows}",
+                       source=[f.source for f in failed.values()], raw_hash=[f.raw_hash for f in failed.values()],
+                       stage=[f.stage for f in failed.values()], reason=[f.reason for f in failed.values()],
+                       run_id=[run_id] * len(failed))
+            stored, seen = len(new), len(analysed) - len(new)
             self.con.execute("UPDATE runs SET stored = stored + ?, seen = seen + ?, skipped = skipped + ?, "
                              "failed = failed + ? WHERE id = ?",
-                             [stored, seen + seen_before, len(skipped), failed, run_id])
+                             [stored, seen + seen_before, len(skipped),
+                              sum(isinstance(s, Failed) for s in skipped), run_id])
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
         return stored, seen
 
-    def _insert_article(self, analyzed: AnalyzedArticle, minhash: bytes, seq: int, run_id: int) -> None:
-        a = analyzed.article
-        self.con.execute(
-            "INSERT INTO articles (id, seq, source, kind, url, title, outlet, author, published, text, "
-            "provenance, sentences, mentions, actors, quotes, minhash, run_id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [a.id, seq, a.source, a.kind, a.url, a.title, a.outlet, a.author, a.published, a.text,
-             json.dumps(a.provenance),
-             json.dumps([[s.start, s.end] for s in analyzed.sentences]),
-             json.dumps([[m.text, m.label, m.start, m.end, m.sentence, m.actor_key] for m in analyzed.mentions]),
-             json.dumps([asdict(x) for x in analyzed.actors]),
-             json.dumps([asdict(q) for q in analyzed.quotes]),
-             minhash, run_id])
+    def _present(self, ids: list[str]) -> set[str]:
+        return {r[0] for r in rows.read(self.con, "SELECT a.id FROM articles a JOIN {rows} b ON a.id = b.id", id=ids)}
+
+    def _insert_articles(self, new: list[tuple[str, AnalyzedArticle, bytes]], run_id: int) -> None:
+        from storyline.corpus.actors import quote_id
+
+        seqs = self._next_seqs(len(new))
+        articles, mentions, actors, quotes = [], [], [], {}
+        for (article_id, analyzed, minhash), seq in zip(new, seqs, strict=True):
+            a = analyzed.article
+            articles.append(records.ArticleRow(
+                article_id, seq, a.source, a.kind, a.url, a.title, a.outlet, a.author, a.published, a.text,
+                a.provenance, [(s.start, s.end) for s in analyzed.sentences], minhash or None, run_id))
+            mentions += [records.MentionRow(article_id, n, m.text, m.label, m.start, m.end, m.sentence, m.actor_key)
+                         for n, m in enumerate(analyzed.mentions)]
+            actors += [records.ActorRow(article_id, n, x.key, x.name, x.kind, x.mentions, list(x.aliases),
+                                        list(x.roles)) for n, x in enumerate(analyzed.actors)]
+            for n, q in enumerate(analyzed.quotes):
+                # one quote per span and kind: its id is made of them
+                qid = quote_id(article_id, q.start, q.end, q.kind)
+                quotes.setdefault(qid, records.QuoteRow(qid, article_id, n, q.text, q.start, q.end, q.kind, q.cue,
+                                                        q.sentence, q.speaker_key or None, list(q.mentions)))
+        records.insert_articles(self.con, articles)
+        records.insert_mentions(self.con, mentions)
+        records.insert_actors(self.con, actors)
+        records.insert_quotes(self.con, list(quotes.values()))
+        self.add_bands([(a.id, a.minhash) for a in articles])
+
+    def _next_seqs(self, count: int) -> list[int]:
+        """`count` seqs from the sequence, in order, each above every stored one: the corpus
+        stage takes in the articles above its last seq, so a seq must never go back (it would
+        if the sequence lost an advance, as an autocommitted nextval does when killed)."""
+        draw = "SELECT nextval('article_seq') FROM range(?)"
+        # sorted: a SELECT of nextval over rows does not promise an order
+        seqs = sorted(r[0] for r in self.con.execute(draw, [count]).fetchall())
+        top = self.con.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0]
+        if seqs[0] <= top:
+            self.con.execute(draw, [top - seqs[0] + 1]).fetchall()
+            seqs = sorted(r[0] for r in self.con.execute(draw, [count]).fetchall())
+        return seqs
+
+    def add_bands(self, signatures: list[tuple[str, bytes | None]]) -> None:
+        """The LSH band buckets of these articles, under the store's layout."""
+        from storyline.corpus.duplicates import band_buckets, banded
+
+        shape = self.lsh_layout()
+        kept = [(article_id, sig) for article_id, sig in signatures if banded(sig, shape)]
+        if not kept:
+            return
+        buckets = band_buckets([sig for _, sig in kept], shape)
+        rows.write(self.con, "INSERT INTO lsh_bands (band, bucket, article_id) "
+                             "SELECT CAST(band AS SMALLINT), bucket, article_id FROM {rows}",
+                   band=[band for _ in kept for band in range(shape.bands)], bucket=buckets.reshape(-1),
+                   article_id=[article_id for article_id, _ in kept for _ in range(shape.bands)])
 
     def article_count(self) -> int:
         return self.con.execute("SELECT count(*) FROM articles").fetchone()[0]
 
     def articles(self) -> list[dict]:
-        rows = self._dicts("SELECT id, source, kind, url, title, outlet, author, published, text, provenance, "
-                           "duplicate_of, story_id FROM articles ORDER BY seq")
-        for row in rows:
-            row["provenance"] = json.loads(row["provenance"] or "{}")
-        return rows
-
-    def article_analysis(self) -> Iterator[tuple[str, list[dict], list[dict]]]:
-        """(article id, its actors, its quotes) for the corpus stage, in arrival order."""
-        for article_id, actors, quotes in self.con.execute(
-                "SELECT id, actors, quotes FROM articles ORDER BY seq").fetchall():
-            yield article_id, json.loads(actors or "[]"), json.loads(quotes or "[]")
-
-    def signatures(self) -> list[tuple[str, str | None, bytes]]:
-        """(id, published, minhash) in arrival order."""
-        return self.con.execute("SELECT id, published, minhash FROM articles ORDER BY seq").fetchall()
+        rows_ = self._dicts("SELECT id, source, kind, url, title, outlet, author, CAST(published AS VARCHAR) AS "
+                            "published, text, provenance, duplicate_of, story_id FROM articles ORDER BY seq")
+        for row in rows_:
+            row["provenance"] = row["provenance"] or {}
+        return rows_
 
     def other_sources(self) -> dict[str, list[str]]:
         """Every further source an article was seen at (exact copies), by article id."""
@@ -191,68 +347,53 @@ class Store:
         return out
 
     # ---- corpus results ---------------------------------------------------------------------
-    def save_corpus(self, duplicates: dict[str, str], actors: Iterable[dict], quotes: Iterable[dict]) -> None:
-        """Replace the cross-article results in one transaction (the corpus stage is rerunnable)."""
-        self.con.execute("BEGIN TRANSACTION")
-        try:
-            self.con.execute("UPDATE articles SET duplicate_of = NULL WHERE duplicate_of IS NOT NULL")
-            for article_id, original in duplicates.items():
-                self.con.execute("UPDATE articles SET duplicate_of = ? WHERE id = ?", [original, article_id])
-            self.con.execute("DELETE FROM actors")
-            for actor in actors:
-                self.con.execute(
-                    "INSERT INTO actors VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [actor["id"], actor["name"], actor["kind"], json.dumps(actor["aliases"]),
-                     json.dumps(actor.get("roles", [])), actor["mentions"], json.dumps(actor["articles"]),
-                     json.dumps(actor["keys"])])
-            self.con.execute("DELETE FROM quotes")
-            for q in quotes:
-                self.con.execute("INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                 [q["id"], q["article_id"], q["text"], q["speaker"], q["speaker_id"], q["cue"],
-                                  q["kind"], q["start"], q["end"], q["sentence"], json.dumps(q["mentions"])])
-            self.con.execute("COMMIT")
-        except Exception:
-            self.con.execute("ROLLBACK")
-            raise
-
     def duplicate_count(self) -> int:
         return self.con.execute("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL").fetchone()[0]
 
     def actors(self) -> list[dict]:
-        rows = self._dicts("SELECT id, name, kind, aliases, roles, mentions, articles FROM actors "
-                           "ORDER BY mentions DESC, name")
-        for row in rows:
-            for key in ("aliases", "roles", "articles"):
-                row[key] = json.loads(row[key] or "[]")
-        return rows
+        return self._dicts(
+            "SELECT a.id, a.name, a.kind, coalesce(al.aliases, []) AS aliases, a.roles, a.mentions, "
+            "coalesce(ar.articles, []) AS articles FROM actors a "
+            "LEFT JOIN (SELECT actor_id, list(alias ORDER BY alias) AS aliases FROM actor_aliases "
+            "GROUP BY actor_id) al ON al.actor_id = a.id "
+            "LEFT JOIN (SELECT actor_id, list(article_id ORDER BY ord) AS articles FROM actor_articles "
+            "GROUP BY actor_id) ar ON ar.actor_id = a.id "
+            "ORDER BY a.mentions DESC, a.name, a.id")
 
     def quotes(self) -> list[dict]:
-        rows = self._dicts("SELECT q.id, q.article_id, q.text, q.speaker, q.speaker_id, q.cue, q.kind, "
-                           "q.start_char AS start, q.end_char AS \"end\", q.sentence, q.mentions FROM quotes q "
-                           "JOIN articles a ON a.id = q.article_id ORDER BY a.seq, q.start_char")
-        for row in rows:
-            row["mentions"] = json.loads(row["mentions"] or "[]")
-        return rows
+        """The quotes of the articles the corpus stage has taken in (the others have no speaker
+        yet: a run killed before its corpus stage leaves them for the next)."""
+        out = self._dicts(
+            "SELECT q.id, q.article_id, q.text, q.speaker, q.speaker_id, q.cue, q.kind, q.start_char AS start, "
+            "q.end_char AS \"end\", q.sentence, coalesce(m.ids, []) AS mentions FROM quotes q "
+            "JOIN articles a ON a.id = q.article_id "
+            "LEFT JOIN (SELECT qm.quote_id, list(k.actor_id ORDER BY qm.n) AS ids FROM quote_mentions qm "
+            "JOIN actor_keys k ON k.key = qm.actor_key WHERE k.actor_id IS NOT NULL GROUP BY qm.quote_id) m "
+            "ON m.quote_id = q.id WHERE a.seq <= (SELECT coalesce(max(CAST(value AS BIGINT)), 0) FROM meta "
+            "WHERE key = 'corpus_seq') ORDER BY a.seq, q.start_char, q.n")
+        for quote in out:
+            # the actors a quote speaks of, each once, in order, without its speaker
+            quote["mentions"] = [x for x in dict.fromkeys(quote["mentions"]) if x != quote["speaker_id"]]
+        return out
 
     def events(self) -> list[dict]:
-        rows = self._dicts("SELECT * FROM events ORDER BY date, id")
-        for row in rows:
-            row["actors"] = json.loads(row["actors"] or "[]")
-            row["sources"] = json.loads(row["sources"] or "[]")
-        return rows
+        return self._dicts(
+            "SELECT e.id, e.story_id, e.summary, e.kind, CAST(e.date AS VARCHAR) AS date, coalesce(e.actors, []) "
+            "AS actors, e.place, coalesce(s.sources, []) AS sources FROM events e LEFT JOIN ("
+            "SELECT event_id, list({'article_id': article_id, 'sentence': sentence} ORDER BY n) AS sources "
+            "FROM event_sources GROUP BY event_id) s ON s.event_id = e.id ORDER BY e.date, e.id")
 
     def claims(self) -> list[dict]:
-        rows = self._dicts("SELECT * FROM claims ORDER BY id")
-        for row in rows:
-            row["sources"] = json.loads(row["sources"] or "[]")
-        return rows
+        return self._dicts(
+            "SELECT c.id, c.story_id, c.text, c.value, coalesce(s.sources, []) AS sources, c.status FROM claims c "
+            "LEFT JOIN (SELECT claim_id, list({'article_id': article_id, 'sentence': sentence} ORDER BY n) AS sources "
+            "FROM claim_sources GROUP BY claim_id) s ON s.claim_id = c.id ORDER BY c.id")
 
     def stories(self) -> list[dict]:
-        rows = self._dicts("SELECT * FROM stories ORDER BY id")
-        for row in rows:
-            row["articles"] = json.loads(row["articles"] or "[]")
-            row["summary"] = json.loads(row["summary"] or "[]")
-        return rows
+        return self._dicts(
+            "SELECT s.id, s.title, coalesce(a.articles, []) AS articles, coalesce(s.summary, []) AS summary "
+            "FROM stories s LEFT JOIN (SELECT story_id, list(id ORDER BY seq) AS articles FROM articles "
+            "WHERE story_id IS NOT NULL GROUP BY story_id) a ON a.story_id = s.id ORDER BY s.id")
 
     def stats(self) -> dict[str, int]:
         out = {}
@@ -280,7 +421,7 @@ class Store:
 
         return search.search(self.con, query, limit, scope)
 
-    def _dicts(self, sql: str, params: list | None = None) -> list[dict]:
+    def _dicts(self, sql: str, params: list | None = None) -> list[dict[str, Any]]:
         cursor = self.con.execute(sql, params or [])
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

@@ -1,25 +1,42 @@
--- storyline's store. Per-article analysis lives in the article's row (JSON columns) so an
--- article is written and committed in one statement; cross-article results live in their
--- own tables and are recomputed whole by the corpus stage.
+-- storyline's store, schema version 2 (store/__init__.py SCHEMA_VERSION; store/migrate.py
+-- upgrades version 1, which kept each article's analysis in JSON text columns).
+--
+-- Three layers, each written by one party:
+--   per-article records   written once, with the worker batch that analysed the article
+--   corpus state          written by the corpus stage for the articles it has not seen yet
+--                         (meta 'corpus_seq'); everything in it can be derived again from the
+--                         per-article records (`storyline rebuild`)
+--   corpus results        what the dossier shows, kept equal to a from-scratch derivation
+-- Primary keys only where an upsert or a one-row lookup needs them: an index costs every insert
+-- and memory, and DuckDB makes a DELETE followed by an INSERT of the same keys in one
+-- transaction very slow on an indexed table (what the corpus stage does to the actors it
+-- writes again). The others are read in sets, by hash joins.
+
+CREATE TABLE IF NOT EXISTS meta (
+    key   VARCHAR PRIMARY KEY,             -- schema_version | corpus_seq | lsh
+    value VARCHAR NOT NULL
+);
+CREATE SEQUENCE IF NOT EXISTS article_seq START 1;
+CREATE SEQUENCE IF NOT EXISTS run_seq START 1;
+
 CREATE TABLE IF NOT EXISTS runs (
     id          INTEGER PRIMARY KEY,
     started     TIMESTAMP NOT NULL,
     finished    TIMESTAMP,
-    inputs      VARCHAR NOT NULL,      -- JSON list of the paths as given
-    status      VARCHAR NOT NULL,      -- running | done
-    stored      INTEGER DEFAULT 0,     -- articles added by this run
-    seen        INTEGER DEFAULT 0,     -- documents already in the store
+    inputs      VARCHAR[] NOT NULL,        -- the paths as given
+    status      VARCHAR NOT NULL,          -- running | done | interrupted
+    stored      INTEGER DEFAULT 0,         -- articles added by this run
+    seen        INTEGER DEFAULT 0,         -- documents already in the store
     skipped     INTEGER DEFAULT 0,
-    duplicates  INTEGER DEFAULT 0      -- near-duplicates in the store after this run
+    failed      INTEGER DEFAULT 0,         -- counted with each committed batch: a killed run's row tells the truth
+    duplicates  INTEGER DEFAULT 0          -- near-duplicates in the store after this run
 );
--- counters are updated with each committed batch, so a killed run's row tells the truth
-ALTER TABLE runs ADD COLUMN IF NOT EXISTS failed INTEGER DEFAULT 0;
 CREATE TABLE IF NOT EXISTS skipped (
     run_id  INTEGER NOT NULL,
     source  VARCHAR NOT NULL,
-    reason  VARCHAR NOT NULL
+    reason  VARCHAR NOT NULL,
+    stage   VARCHAR                        -- set when a stage failed on it
 );
-ALTER TABLE skipped ADD COLUMN IF NOT EXISTS stage VARCHAR;   -- set when a stage failed on it
 -- inputs that broke a stage, by (source, raw bytes): re-runs pass over them unless asked to retry
 CREATE TABLE IF NOT EXISTS failures (
     source   VARCHAR NOT NULL,
@@ -29,26 +46,26 @@ CREATE TABLE IF NOT EXISTS failures (
     run_id   INTEGER NOT NULL,
     PRIMARY KEY (source, raw_hash)
 );
+
+-- ---- per-article records -------------------------------------------------------------------
 CREATE TABLE IF NOT EXISTS articles (
-    id           VARCHAR PRIMARY KEY,  -- hash of the cleaned text
-    seq          BIGINT NOT NULL,      -- order of arrival, for stable output
+    id           VARCHAR PRIMARY KEY,      -- hash of the cleaned text
+    seq          BIGINT NOT NULL,          -- order of arrival (article_seq), for stable output
     source       VARCHAR NOT NULL,
     kind         VARCHAR NOT NULL,
     url          VARCHAR,
     title        VARCHAR,
     outlet       VARCHAR,
     author       VARCHAR,
-    published    VARCHAR,
+    published    DATE,
+    language     VARCHAR,                  -- filled by a later stage
     text         VARCHAR NOT NULL,
-    provenance   VARCHAR,              -- JSON: field -> where its value came from
-    sentences    VARCHAR,              -- JSON: [[start, end], ...]
-    mentions     VARCHAR,              -- JSON: [[text, label, start, end, sentence, actor_key], ...]
-    actors       VARCHAR,              -- JSON: [{key, name, kind, aliases, mentions, roles}, ...]
-    quotes       VARCHAR,              -- JSON: [{text, start, end, kind, cue, speaker_key, sentence, mentions}]
-    minhash      BLOB,
+    provenance   MAP(VARCHAR, VARCHAR),    -- field -> where its value came from
+    sentences    STRUCT(start_char INTEGER, end_char INTEGER)[],
+    minhash      BLOB,                     -- the MinHash signature (uint32 values)
     run_id       INTEGER,
-    duplicate_of VARCHAR,
-    story_id     VARCHAR
+    duplicate_of VARCHAR,                  -- corpus result: the original of its near-duplicate group
+    story_id     VARCHAR                   -- corpus result (story layer)
 );
 CREATE TABLE IF NOT EXISTS article_sources (
     source     VARCHAR NOT NULL,
@@ -57,28 +74,150 @@ CREATE TABLE IF NOT EXISTS article_sources (
     run_id     INTEGER,
     PRIMARY KEY (source, raw_hash)
 );
-CREATE TABLE IF NOT EXISTS actors (
-    id        VARCHAR PRIMARY KEY,
-    name      VARCHAR NOT NULL,
-    kind      VARCHAR NOT NULL,
-    aliases   VARCHAR,                 -- JSON list
-    roles     VARCHAR,                 -- JSON list
-    mentions  INTEGER NOT NULL,
-    articles  VARCHAR,                 -- JSON list of article ids
-    keys      VARCHAR                  -- JSON list of the per-article actor keys merged here
+CREATE TABLE IF NOT EXISTS mentions (
+    article_id VARCHAR NOT NULL,
+    n          INTEGER NOT NULL,           -- position in the article's list
+    text       VARCHAR NOT NULL,
+    label      VARCHAR NOT NULL,           -- spaCy label
+    start_char INTEGER NOT NULL,
+    end_char   INTEGER NOT NULL,
+    sentence   INTEGER NOT NULL,
+    actor_key  VARCHAR NOT NULL
 );
+CREATE TABLE IF NOT EXISTS article_actors (
+    article_id VARCHAR NOT NULL,
+    n          INTEGER NOT NULL,           -- position in the article's list
+    key        VARCHAR NOT NULL,           -- "kind:folded name", unique within an article
+    name       VARCHAR NOT NULL,
+    kind       VARCHAR NOT NULL,
+    mentions   INTEGER NOT NULL,
+    aliases    VARCHAR[] NOT NULL,
+    roles      VARCHAR[] NOT NULL
+);
+-- a quote is written with its article; the corpus stage fills speaker and speaker_id
 CREATE TABLE IF NOT EXISTS quotes (
-    id VARCHAR PRIMARY KEY, article_id VARCHAR NOT NULL, text VARCHAR NOT NULL, speaker VARCHAR,
-    speaker_id VARCHAR, cue VARCHAR, kind VARCHAR, start_char INTEGER, end_char INTEGER,
-    sentence INTEGER, mentions VARCHAR    -- JSON list of the actor ids the quote speaks of
+    id          VARCHAR PRIMARY KEY,       -- hash of (article id, start, end, kind)
+    article_id  VARCHAR NOT NULL,
+    n           INTEGER NOT NULL,          -- position in the article's list
+    text        VARCHAR NOT NULL,
+    start_char  INTEGER NOT NULL,
+    end_char    INTEGER NOT NULL,
+    kind        VARCHAR NOT NULL,          -- direct | partial | indirect
+    cue         VARCHAR,
+    sentence    INTEGER,
+    speaker_key VARCHAR,                   -- the article actor's key
+    speaker     VARCHAR,                   -- corpus result: the canonical actor's name
+    speaker_id  VARCHAR                    -- corpus result: the canonical actor's id
+);
+CREATE TABLE IF NOT EXISTS quote_mentions (
+    quote_id  VARCHAR NOT NULL,
+    n         INTEGER NOT NULL,
+    actor_key VARCHAR NOT NULL             -- resolved to actor ids through actor_keys when read
+);
+-- MinHash LSH bands (datasketch's layout, meta 'lsh'): written with the article, so a new
+-- article's near-duplicate candidates are one join and the corpus is never re-read
+CREATE TABLE IF NOT EXISTS lsh_bands (
+    band       SMALLINT NOT NULL,
+    bucket     BIGINT NOT NULL,            -- hash of the band's values
+    article_id VARCHAR NOT NULL
+);
+
+-- ---- corpus state: per-key aggregates of article_actors --------------------------------------
+CREATE TABLE IF NOT EXISTS actor_keys (
+    key         VARCHAR NOT NULL,
+    folded      VARCHAR NOT NULL,          -- the name part of the key: the kind vote's group
+    first_token VARCHAR,                   -- of a name of two words or more: the surname merge's
+    last_token  VARCHAR,                   --   neighbours
+    kind        VARCHAR NOT NULL,
+    mentions    BIGINT NOT NULL,
+    first_seq   BIGINT NOT NULL,           -- where the key was first seen (article seq, position
+    first_pos   INTEGER NOT NULL,          --   in its list): the kind vote's tie-break
+    actor_id    VARCHAR                    -- the actor it is consolidated into
+);                                         -- one row per key
+CREATE TABLE IF NOT EXISTS actor_key_names (
+    key      VARCHAR NOT NULL,
+    name     VARCHAR NOT NULL,
+    mentions BIGINT NOT NULL               -- one row per (key, name)
+);
+CREATE TABLE IF NOT EXISTS actor_key_aliases (
+    key   VARCHAR NOT NULL,
+    alias VARCHAR NOT NULL                 -- one row per (key, alias)
+);
+CREATE TABLE IF NOT EXISTS actor_key_roles (
+    key  VARCHAR NOT NULL,
+    role VARCHAR NOT NULL,
+    seq  BIGINT NOT NULL,                  -- first seen: article seq, actor position, role position
+    pos  INTEGER NOT NULL,
+    idx  INTEGER NOT NULL                  -- one row per (key, role)
+);
+
+-- ---- corpus results ------------------------------------------------------------------------
+CREATE TABLE IF NOT EXISTS actors (
+    id       VARCHAR NOT NULL,             -- hash of `key`; one row per id
+    key      VARCHAR NOT NULL,             -- the per-article key the others merged into
+    name     VARCHAR NOT NULL,
+    kind     VARCHAR NOT NULL,
+    mentions INTEGER NOT NULL,
+    roles    VARCHAR[] NOT NULL            -- in order of first appearance
+);
+CREATE TABLE IF NOT EXISTS actor_aliases (
+    actor_id VARCHAR NOT NULL,
+    alias    VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS actor_articles (
+    actor_id   VARCHAR NOT NULL,
+    article_id VARCHAR NOT NULL,
+    ord        BIGINT NOT NULL             -- the article's seq (a store migrated from version 1
+                                           -- keeps its list order: positions, all below any seq)
+);
+
+-- ---- the story layer (filled by the stages to come) -------------------------------------------
+CREATE TABLE IF NOT EXISTS stories (
+    id          VARCHAR PRIMARY KEY,
+    title       VARCHAR,
+    summary     VARCHAR[],
+    first_date  DATE,
+    last_date   DATE,
+    status      VARCHAR,                   -- active | cold: a new article is compared with active stories
+    key_terms   VARCHAR[],                 -- the compact profile a new article is compared with
+    key_actors  VARCHAR[],                 -- actor ids
+    centroid    FLOAT[],
+    updated_run INTEGER
+);
+CREATE TABLE IF NOT EXISTS storylines (
+    id         VARCHAR PRIMARY KEY,
+    story_id   VARCHAR NOT NULL,
+    title      VARCHAR,
+    first_date DATE,
+    last_date  DATE
 );
 CREATE TABLE IF NOT EXISTS events (
-    id VARCHAR PRIMARY KEY, story_id VARCHAR, summary VARCHAR, kind VARCHAR, date VARCHAR,
-    actors VARCHAR, place VARCHAR, sources VARCHAR
+    id           VARCHAR PRIMARY KEY,
+    story_id     VARCHAR,
+    storyline_id VARCHAR,
+    summary      VARCHAR,
+    kind         VARCHAR,
+    date         DATE,
+    place        VARCHAR,
+    actors       VARCHAR[]                 -- actor ids
+);
+CREATE TABLE IF NOT EXISTS event_sources (
+    event_id   VARCHAR NOT NULL,
+    n          INTEGER NOT NULL,
+    article_id VARCHAR NOT NULL,
+    sentence   INTEGER
 );
 CREATE TABLE IF NOT EXISTS claims (
-    id VARCHAR PRIMARY KEY, story_id VARCHAR, text VARCHAR, value DOUBLE, sources VARCHAR, status VARCHAR
+    id       VARCHAR PRIMARY KEY,
+    story_id VARCHAR,
+    text     VARCHAR NOT NULL,
+    value    DOUBLE,
+    unit     VARCHAR,
+    status   VARCHAR                       -- corroborated | disputed | single-source
 );
-CREATE TABLE IF NOT EXISTS stories (
-    id VARCHAR PRIMARY KEY, title VARCHAR, articles VARCHAR, summary VARCHAR
+CREATE TABLE IF NOT EXISTS claim_sources (
+    claim_id   VARCHAR NOT NULL,
+    n          INTEGER NOT NULL,
+    article_id VARCHAR NOT NULL,
+    sentence   INTEGER
 );

@@ -113,7 +113,7 @@ def refresh(con: duckdb.DuckDBPyConnection) -> float:
         con.execute(_MARKER)
         con.execute("DELETE FROM search_index")
         seconds = time.perf_counter() - started
-        con.execute("INSERT INTO search_index VALUES (?, ?, ?, ?, ?)",
+        con.execute("INSERT INTO search_index (last_run, articles, quotes, built, seconds) VALUES (?, ?, ?, ?, ?)",
                     [*_fingerprint(con), datetime.now().replace(microsecond=0), seconds])
         con.execute("COMMIT")
     except BaseException:
@@ -159,7 +159,8 @@ def _terms(con: duckdb.DuckDBPyConnection, query: str) -> set[str]:
 
 
 def _article_hits(con: duckdb.DuckDBPyConnection, query: str, limit: int) -> list[dict[str, Any]]:
-    rows = _dicts(con, "SELECT id, score, title, outlet, published, source, url, duplicate_of, text FROM ("
+    rows = _dicts(con, "SELECT id, score, title, outlet, CAST(published AS VARCHAR) AS published, source, url, "
+                       "duplicate_of, text FROM ("
                        "SELECT *, fts_main_articles.match_bm25(id, ?) AS score FROM articles) "
                        "WHERE score IS NOT NULL ORDER BY score DESC, seq LIMIT ?", [query, limit])
     return [{"type": "article", **row} for row in rows]
@@ -167,7 +168,7 @@ def _article_hits(con: duckdb.DuckDBPyConnection, query: str, limit: int) -> lis
 
 def _quote_hits(con: duckdb.DuckDBPyConnection, query: str, limit: int) -> list[dict[str, Any]]:
     rows = _dicts(con, "SELECT q.id, q.score, q.speaker, q.text, q.kind, q.article_id, a.title AS article_title, "
-                       "a.outlet, a.published FROM ("
+                       "a.outlet, CAST(a.published AS VARCHAR) AS published FROM ("
                        "SELECT *, fts_main_quotes.match_bm25(id, ?) AS score FROM quotes) q "
                        "JOIN articles a ON a.id = q.article_id "
                        "WHERE q.score IS NOT NULL ORDER BY q.score DESC, a.seq, q.start_char LIMIT ?", [query, limit])

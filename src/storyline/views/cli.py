@@ -27,7 +27,7 @@ from storyline.analyze.nlp import ModelNotInstalled
 from storyline.pipeline import Progress as RunProgress
 from storyline.pipeline import RunReport, WorkerStartError, run
 from storyline.settings import DEFAULT_DB, Settings
-from storyline.store import StoreBusy, open_store
+from storyline.store import StoreBusy, StoreOutdated, open_store
 from storyline.views.export import write_dossier
 from storyline.views.report import write_report
 
@@ -222,6 +222,31 @@ def stats(db: Path = DB,
 
 
 @app.command()
+def rebuild(db: Path = DB, quiet: bool = QUIET) -> None:
+    """Derive near-duplicates, actors and quote speakers again from the stored articles alone."""
+    from storyline.corpus.stage import rebuild as rebuild_corpus
+    from storyline.store.search import SearchUnavailable
+
+    if not db.exists():
+        _fail(f"no storyline database at {db}; run `storyline analyze` first")
+    started = time.perf_counter()
+    with _status("rebuilding the corpus results", quiet), open_store(db) as store:
+        articles = rebuild_corpus(store, _settings(db))
+        note = None
+        try:
+            store.refresh_search()
+        except SearchUnavailable as exc:
+            note = f"search index not refreshed: {exc}"
+        counts = store.stats()
+    if note:
+        err_console.print(f"[yellow]warning:[/] {note}", highlight=False, soft_wrap=True)
+    if not quiet:
+        out_console.print(f"rebuilt from {articles} articles in {time.perf_counter() - started:.1f}s: "
+                          f"{counts['duplicates']} near-duplicates, {counts['actors']} actors, "
+                          f"{counts['quotes']} quotes", highlight=False)
+
+
+@app.command()
 def search(
     query: str = typer.Argument(..., metavar="QUERY", show_default=False,
                                 help="Words to find; word forms match (summits finds summit)."),
@@ -291,6 +316,6 @@ def _main(version: bool = typer.Option(False, "--version", metavar="", callback=
 def main() -> None:
     try:
         app()
-    except StoreBusy as exc:
+    except (StoreBusy, StoreOutdated) as exc:  # one line saying what to do, not a stack trace
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(1)

@@ -1,0 +1,115 @@
+"""The corpus stage over the store, incremental: a run takes in only its new articles.
+
+Near-duplicates: a new article's candidates are the articles sharing one of its LSH band
+buckets (one join against `lsh_bands`); each pair is confirmed on the Jaccard estimate of the
+stored signatures; the groups the confirmed pairs touch are merged and get their original
+again (earliest published, then first stored). Actors: the new articles' actors are added to
+per-key aggregates, the kind vote and the surname merge are decided again for the keys'
+neighbourhood only (`actors.neighbourhood`), and only the actors whose keys or aggregates
+changed are written again. Quotes: the new articles' quotes get their speaker, and so do the
+quotes whose speaker key now belongs to another actor or to one renamed.
+
+Each decision depends on aggregates and on arrival order (seq), never on which run brought an
+article, so the result equals deriving everything from scratch, which is this same code run
+on an empty state (`rebuild`). Nothing here reads the whole corpus except that rebuild.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from storyline.corpus.actors import KeyStats, actor_id, build_actor, neighbourhood, resolve
+from storyline.corpus.duplicates import jaccard, layout, regroup
+from storyline.settings import Settings
+from storyline.store import Store
+from storyline.store.corpus import CorpusTables
+
+__all__ = ["rebuild", "update"]
+
+Tell = Callable[[str], None]
+# actor records built and written at a time: a rebuild holds only these members' aggregates
+ACTORS_AT_ONCE = 20_000
+
+
+def update(store: Store, settings: Settings, tell: Tell | None = None) -> int:
+    """Take the articles stored since the last update into the corpus results, in one
+    transaction. Returns how many articles were new."""
+    return _run(store, settings, tell, from_scratch=False)
+
+
+def rebuild(store: Store, settings: Settings, tell: Tell | None = None) -> int:
+    """Derive every corpus result again from the per-article records alone."""
+    return _run(store, settings, tell, from_scratch=True)
+
+
+def _run(store: Store, settings: Settings, tell: Tell | None, from_scratch: bool) -> int:
+    tables = store.corpus
+    shape = layout(settings.minhash_perms, settings.duplicate_threshold)
+    store.con.execute("BEGIN TRANSACTION")
+    try:
+        # bands cut or judged another way are no use to the new ones: start again
+        if from_scratch or tables.layout() != shape:
+            tables.reset(shape)
+        count, last = tables.begin(tables.watermark())
+        if count:
+            if tell:
+                tell("corpus: near-duplicates")
+            _duplicates(tables, shape.threshold)
+            if tell:
+                tell("corpus: actors and quotes")
+            _actors(tables)
+            tables.set_watermark(last)
+        store.con.execute("COMMIT")
+    except BaseException:
+        store.con.execute("ROLLBACK")
+        raise
+    return count
+
+
+def _duplicates(tables: CorpusTables, threshold: float) -> None:
+    pairs = tables.candidate_pairs()
+    signatures = tables.signatures({article_id for pair in pairs for article_id in pair})
+    confirmed = []
+    for a, b in sorted(pairs):
+        estimate = jaccard(signatures[a], signatures[b])
+        if estimate is not None and estimate >= threshold:
+            confirmed.append((a, b))
+    if not confirmed:
+        return
+    groups = tables.duplicate_groups({article_id for pair in confirmed for article_id in pair})
+    grouped = regroup(confirmed, {article_id: (original, rank) for article_id, (original, rank, _) in groups.items()})
+    tables.set_duplicates({article_id: original for article_id, original in grouped.items()
+                           if original != groups[article_id][2]})
+
+
+def _actors(tables: CorpusTables) -> None:
+    changed = tables.add_key_stats()
+    moved: dict[str, str] = {}
+    if changed:
+        loaded = tables.neighbourhood(*neighbourhood(changed))
+        group_of = resolve({key: weight for key, (weight, _) in loaded.items()})
+        ids = {group: actor_id(group) for group in set(group_of.values())}
+        moved = {key: ids[group_of[key]] for key, (_, owner) in loaded.items() if ids[group_of[key]] != owner}
+        tables.set_actor_ids(moved)
+        # actors whose keys changed, and those whose keys' aggregates changed
+        reshaped = set(moved.values()) | {owner for key in moved if (owner := loaded[key][1])}
+        touched = reshaped | {ids[group_of[key]] for key in changed}
+        group_keys = {actor: group for group, actor in ids.items()}
+        del loaded, group_of, ids
+        tables.drop_actors(touched)
+        ordered = sorted(touched)
+        for start in range(0, len(ordered), ACTORS_AT_ONCE):
+            owners = tables.owners(ordered[start:start + ACTORS_AT_ONCE])
+            stats = tables.key_stats(key for key, _ in owners)
+            members: dict[str, list[KeyStats]] = {}
+            for key, owner in owners:
+                members.setdefault(owner, []).append(stats[key])
+            tables.write_actors([build_actor(group_keys.get(owner) or _group_key(owner, keys), keys)
+                                 for owner, keys in members.items()])
+        tables.link_actors(relink=reshaped, extend=touched - reshaped)
+    tables.attribute_quotes(set(moved))
+
+
+def _group_key(owner: str, members: list[KeyStats]) -> str:
+    """The member an actor is named after (its id is that key's hash)."""
+    return next(s.key for s in members if actor_id(s.key) == owner)

@@ -1,0 +1,299 @@
+"""The corpus stage grows with the store: runs that each bring some articles end with the same
+dossier as one run over all of them, as `storyline rebuild`, and as the in-memory reference
+(corpus.consolidate, find_duplicates, attribute_quotes over every article at once)."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import storyline
+from storyline import pipeline
+from storyline.corpus import attribute_quotes, consolidate, find_duplicates
+from storyline.corpus.actors import KeyStats, folded_name, key_stats, kind_of, name_tokens, neighbourhood, resolve
+from storyline.corpus.stage import rebuild
+from storyline.model import AnalyzedArticle, Article, ArticleActor, Mention, Quote, Sentence
+from storyline.settings import Settings
+from storyline.store import open_store
+from storyline.store.corpus import CorpusTables
+from storyline.views.cli import app
+from tests.conftest import BODY, page
+
+DEMO = Path(storyline.__file__).parent / "demo" / "corpus"
+
+
+def run(paths: list[Path], db: Path) -> None:
+    storyline.run(paths, db=db, workers=0)
+
+
+def reference(db: Path) -> tuple[dict[str, str], list[dict], list[dict]]:
+    """Near-duplicates, actors and quotes derived in memory from the store's per-article records."""
+    with open_store(db, read_only=True) as store:
+        con = store.con
+        ids = [r[0] for r in con.execute("SELECT id FROM articles ORDER BY seq").fetchall()]
+        signatures = con.execute("SELECT id, CAST(published AS VARCHAR), minhash FROM articles ORDER BY seq").fetchall()
+        actors: dict[str, list[dict]] = {i: [] for i in ids}
+        for article_id, key, name, kind, mentions, aliases, roles in con.execute(
+                "SELECT article_id, key, name, kind, mentions, aliases, roles FROM article_actors "
+                "ORDER BY article_id, n").fetchall():
+            actors[article_id].append({"key": key, "name": name, "kind": kind, "mentions": mentions,
+                                       "aliases": aliases, "roles": roles})
+        quotes: dict[str, list[dict]] = {i: [] for i in ids}
+        for article_id, text, start, end, kind, cue, sentence, speaker_key, mentioned in con.execute(
+                "SELECT q.article_id, q.text, q.start_char, q.end_char, q.kind, q.cue, q.sentence, q.speaker_key, "
+                "coalesce((SELECT list(actor_key ORDER BY n) FROM quote_mentions m WHERE m.quote_id = q.id), []) "
+                "FROM quotes q ORDER BY q.article_id, q.start_char, q.n").fetchall():
+            quotes[article_id].append({"text": text, "start": start, "end": end, "kind": kind, "cue": cue,
+                                       "sentence": sentence, "speaker_key": speaker_key, "mentions": mentioned})
+    settings = Settings()
+    duplicates = find_duplicates(signatures, settings.minhash_perms, settings.duplicate_threshold)
+    consolidated = consolidate([(i, actors[i]) for i in ids])
+    return duplicates, consolidated, attribute_quotes([(i, quotes[i]) for i in ids], consolidated)
+
+
+def assert_matches_reference(db: Path) -> None:
+    dossier = storyline.dossier(db)
+    duplicates, actors, quotes = reference(db)
+    assert {a["id"]: a["duplicate_of"] for a in dossier["articles"] if a["duplicate_of"]} == duplicates
+    assert [{k: v for k, v in a.items() if k != "quotes"} for a in dossier["actors"]] == \
+        [{k: v for k, v in a.items() if k != "keys"} for a in actors]
+    order = {a["id"]: n for n, a in enumerate(dossier["articles"])}
+    quotes.sort(key=lambda q: (order[q["article_id"]], q["start"]))
+    assert [{k: v for k, v in q.items() if k != "sentence"} for q in dossier["quotes"]] == \
+        [{k: v for k, v in q.items() if k != "sentence"} for q in quotes]
+
+
+@pytest.mark.slow
+def test_demo_in_three_runs_equals_one_run_and_rebuild(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = sorted(p for p in DEMO.rglob("*") if p.is_file())  # the order one run over the folder reads them
+    assert len({p.parent.name for p in files}) == 5
+    # the syndicated pair (the wire's JSONL and the Bayview text) falls across runs two and three
+    batches = [files[:8], files[8:14], files[14:]]
+    assert [p.name for p in batches[1]][-1] == "wire.jsonl" and batches[2][0].name == "bayview-hanoi-summit-no-deal.txt"
+
+    resets = []
+    reset = CorpusTables.reset
+    monkeypatch.setattr(CorpusTables, "reset", lambda self, shape: resets.append(shape) or reset(self, shape))
+    grown = tmp_path / "grown.duckdb"
+    for batch in batches:
+        run(batch, grown)
+    assert not resets  # each run took in its own articles only
+    whole = tmp_path / "whole.duckdb"
+    run(files, whole)
+
+    expected = storyline.dossier(whole)
+    assert len(expected["articles"]) == 31 and sum(1 for a in expected["articles"] if a["duplicate_of"]) == 1
+    assert len(expected["actors"]) > 150 and len(expected["quotes"]) > 50
+    assert storyline.dossier(grown) == expected
+    assert_matches_reference(whole)
+
+    with open_store(grown) as store:
+        assert store.corpus.watermark() == 31
+        assert rebuild(store, Settings(db_path=grown)) == 31
+    assert storyline.dossier(grown) == expected
+
+    from typer.testing import CliRunner
+
+    result = CliRunner().invoke(app, ["rebuild", "--db", str(whole)])
+    assert result.exit_code == 0, result.output
+    assert "31 articles" in result.output
+    assert storyline.dossier(whole) == expected
+    # nothing new: a run adds nothing and the corpus stage finds nothing to do
+    run(batches[0], grown)
+    assert storyline.dossier(grown) == expected
+
+
+def write(folder: Path, name: str, body: list[str], published: str, outlet: str = "Harbor Ledger",
+          title: str = "Leaders Meet in Singapore") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.html"
+    path.write_text(page(title=title, body=body, outlet=outlet, published=published), encoding="utf-8")
+    return path
+
+
+def test_an_original_arriving_after_its_copies_takes_over(tmp_path: Path) -> None:
+    edited = [BODY[0].replace("the first meeting", "in the first meeting"), *BODY[1:],
+              "The text above first appeared in the Harbor Ledger and is republished with permission."]
+    again = [*edited[:-1], "This report is reproduced in full with the agreement of the Harbor Ledger."]
+    copy = write(tmp_path / "one", "copy", edited, "2018-06-13", outlet="Civic Observer")
+    second = write(tmp_path / "two", "second", again, "2018-06-14", outlet="Meridian Daily")
+    original = write(tmp_path / "three", "original", BODY, "2018-06-12")
+    grown = tmp_path / "grown.duckdb"
+    for path in (copy, second, original):
+        run([path], grown)
+    whole = tmp_path / "whole.duckdb"
+    run([copy, second, original], whole)
+
+    articles = {Path(a["source"]).name: a for a in storyline.dossier(grown)["articles"]}
+    assert articles["original.html"]["duplicate_of"] is None
+    assert articles["copy.html"]["duplicate_of"] == articles["second.html"]["duplicate_of"] == \
+        articles["original.html"]["id"]
+    assert storyline.dossier(grown) == storyline.dossier(whole)
+    assert_matches_reference(grown)
+
+
+def test_a_later_full_name_takes_in_a_bare_surname_and_its_quotes(tmp_path: Path) -> None:
+    """Run one knows only "Moreau" (and what Moreau said); run two brings "Claire Moreau": the
+    surname joins her, her actor takes its mentions and articles, and the quote's speaker is
+    named again."""
+    first = write(tmp_path / "one", "first", [
+        "The port authority said on Monday that the new terminal in Marseille would open in the spring, "
+        "ahead of the schedule set three years ago.",
+        "“We will be ready before the summer crowds arrive,” Moreau told reporters at the quay, adding that "
+        "the cranes had already been tested.",
+        "Moreau said the budget had not grown, and that the contractors had kept to their word throughout.",
+        "Dock workers welcomed the news but asked for more details about the shifts on the new berths."],
+                  "2021-03-01", title="Marseille Terminal to Open Early")
+    second = write(tmp_path / "two", "second", [
+        "Claire Moreau, who runs the port authority in Marseille, visited the new terminal on Tuesday with "
+        "the transport minister and a group of shipping executives.",
+        "“The cranes are the fastest on the Mediterranean,” Claire Moreau said during the visit, "
+        "standing beside the first of the ships to be unloaded there.",
+        "The minister praised the project and promised that the rail link to the terminal would follow soon.",
+        "Shipping lines said they would move part of their traffic to the new berths before the summer."],
+                   "2021-03-09", title="Minister Visits Marseille Terminal")
+    grown = tmp_path / "grown.duckdb"
+    run([first], grown)
+    before = {a["name"]: a for a in storyline.dossier(grown)["actors"] if a["kind"] == "person"}
+    assert "Moreau" in before
+    run([second], grown)
+    whole = tmp_path / "whole.duckdb"
+    run([first, second], whole)
+
+    dossier = storyline.dossier(grown)
+    people = {a["name"]: a for a in dossier["actors"] if a["kind"] == "person"}
+    assert "Moreau" not in people and "Moreau" in people["Claire Moreau"]["aliases"]
+    assert len(people["Claire Moreau"]["articles"]) == 2
+    said = [q for q in dossier["quotes"] if "summer crowds" in q["text"]]
+    assert said and said[0]["speaker"] == "Claire Moreau" and said[0]["speaker_id"] == people["Claire Moreau"]["id"]
+    assert dossier == storyline.dossier(whole)
+    assert_matches_reference(grown)
+
+
+def test_rebuild_needs_a_store(tmp_path: Path, cli) -> None:
+    result = cli.invoke(app, ["rebuild", "--db", str(tmp_path / "none.duckdb")])
+    assert result.exit_code == 1 and "no storyline database" in result.output
+
+
+def test_changed_duplicate_settings_band_the_store_again(tmp_path: Path) -> None:
+    """Bands cut for one threshold are no use for another: the corpus stage starts again, and
+    ends where one run with the new threshold ends."""
+    edited = [BODY[0].replace("the first meeting", "in the first meeting"), *BODY[1:],
+              "The text above first appeared in the Harbor Ledger and is republished with permission."]
+    paths = [write(tmp_path / "in", "original", BODY, "2018-06-12"),
+             write(tmp_path / "in", "copy", edited, "2018-06-13", outlet="Civic Observer")]
+    db = tmp_path / "s.duckdb"
+    run(paths, db)
+    assert sum(1 for a in storyline.dossier(db)["articles"] if a["duplicate_of"]) == 1
+    strict = Settings(db_path=db, workers=0, duplicate_threshold=0.99)
+    pipeline.run(paths, strict)
+    with open_store(db, read_only=True) as store:
+        assert store.lsh_layout().threshold == 0.99
+        assert store.duplicate_count() == 0
+    other = tmp_path / "other.duckdb"
+    pipeline.run(paths, strict.with_(db_path=other))
+    assert storyline.dossier(db) == storyline.dossier(other)
+
+
+def test_neighbourhood_decisions_equal_deciding_everything() -> None:
+    """The actor decisions, batch by batch over the neighbourhood of what each batch changed,
+    against deciding over all keys at once: random names from a small vocabulary, so that kinds
+    are voted on, bare names meet one or several full names, and dominance shifts between batches."""
+    rng = random.Random(8)
+    words = ["kim", "moon", "jong", "trump", "donald", "lee", "park", "ana", "suez", "rai"]
+    kinds = ["person", "person", "person", "organization", "place", "country"]
+    for _ in range(30):
+        per_article = []
+        for _ in range(60):
+            actors = {}
+            for _ in range(rng.randint(1, 3)):
+                name = " ".join(rng.sample(words, rng.choice([1, 1, 2, 2, 3])))
+                key = f"{rng.choice(kinds)}:{name}"
+                actors[key] = {"key": key, "name": name.title(), "kind": kind_of(key), "mentions": rng.randint(1, 5),
+                               "aliases": [], "roles": []}
+            per_article.append(list(actors.values()))
+        stats: dict[str, KeyStats] = {}
+        owner: dict[str, str] = {}
+        seq = 0
+        while seq < len(per_article):
+            step = rng.randint(1, 3)
+            batch = per_article[seq:seq + step]
+            delta = key_stats(enumerate(batch, start=seq + 1))
+            seq += len(batch)
+            for key, d in delta.items():
+                s = stats.setdefault(key, KeyStats(key, first=d.first))
+                s.mentions += d.mentions
+            names, tokens = neighbourhood(delta)
+            loaded = {k: s for k, s in stats.items()
+                      if folded_name(k) in names | tokens or (name_tokens(k) and set(name_tokens(k)) & tokens)}
+            owner.update(resolve(loaded))
+        assert owner == resolve(key_stats(enumerate(per_article, start=1)))
+
+
+def synthetic(count: int, seed: int) -> list[tuple[AnalyzedArticle, bytes]]:
+    """Analysed records without spaCy: few names, so kinds are voted on and bare names meet one
+    or several full names; roles, aliases and quotes with speakers and mentions; every fifth
+    article a near copy of an earlier one (its signature mostly the same), some dated earlier."""
+    rng = random.Random(seed)
+    words = ["kim", "moon", "jong", "trump", "donald", "lee", "park", "suez", "rai"]
+    kinds = ["person", "person", "person", "organization", "place", "country"]
+    signatures: list[np.ndarray] = []
+    out = []
+    for i in range(count):
+        text = f"Article {seed} {i}: " + " ".join(rng.choices(words, k=40))
+        article = Article(source=f"/synthetic/{seed}/{i}.txt", kind="text", text=text, title=f"Title {i}",
+                          published=rng.choice([None, "2020-01-0" + str(rng.randint(1, 9))]),
+                          provenance={"title": "text:header"}, raw_hash=f"raw-{seed}-{i}")
+        actors: dict[str, ArticleActor] = {}
+        for _ in range(rng.randint(1, 4)):
+            name = " ".join(rng.sample(words, rng.choice([1, 1, 2, 2, 3])))
+            key = f"{rng.choice(kinds)}:{name}"
+            spelled = rng.choice([name.title(), name.upper(), name.title().replace(" ", "-")])
+            actors[key] = ArticleActor(key, spelled, key.split(":")[0], aliases=rng.sample(["Mr X", "The Y"], 1),
+                                       mentions=rng.randint(1, 4), roles=rng.sample(["President", "Chair", "Envoy"],
+                                                                                      rng.randint(0, 2)))
+        keys = list(actors)
+        mentions = [Mention(a.name, "PERSON", n * 10, n * 10 + 4, n, a.key) for n, a in enumerate(actors.values())]
+        quotes = [Quote(f"quote {n} of {i}", 100 + n * 50, 140 + n * 50, rng.choice(["direct", "indirect"]), "said",
+                        rng.choice([*keys, None, "person:nobody"]), n, rng.sample(keys, min(2, len(keys))))
+                  for n in range(rng.randint(0, 3))]
+        if signatures and i % 5 == 0:
+            sig = signatures[rng.randrange(len(signatures))].copy()
+            sig[rng.sample(range(128), rng.randint(0, 30))] = rng.getrandbits(32)
+        else:
+            sig = np.array([rng.getrandbits(32) for _ in range(128)], dtype=np.uint32)
+        signatures.append(sig)
+        out.append((AnalyzedArticle(article, [Sentence(0, len(text))], mentions, list(actors.values()), quotes),
+                    sig.tobytes()))
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_synthetic_records_in_many_runs_equal_one_run(tmp_path: Path, seed: int) -> None:
+    """The store's incremental path, without spaCy: random batches of random records."""
+    records = synthetic(120, seed)
+    rng = random.Random(seed)
+    stores = {"grown": tmp_path / "grown.duckdb", "whole": tmp_path / "whole.duckdb"}
+    batches, at = [], 0
+    while at < len(records):
+        step = rng.randint(1, 12)
+        batches.append(records[at:at + step])
+        at += step
+    for name, plan in (("grown", batches), ("whole", [records])):
+        with open_store(stores[name]) as store:
+            for batch in plan:
+                run_id = store.start_run([name])
+                store.add_batch(run_id, batch, [])
+                pipeline.run_corpus(store, Settings(db_path=stores[name]))
+                store.finish_run(run_id, store.duplicate_count())
+    grown = storyline.dossier(stores["grown"])
+    assert sum(1 for a in grown["articles"] if a["duplicate_of"]) >= 5
+    assert any(len(a["aliases"]) > 2 for a in grown["actors"]) and any(q["speaker"] for q in grown["quotes"])
+    assert grown == storyline.dossier(stores["whole"])
+    assert_matches_reference(stores["grown"])
+    with open_store(stores["grown"]) as store:
+        rebuild(store, Settings(db_path=stores["grown"]))
+    assert storyline.dossier(stores["grown"]) == grown

@@ -1,0 +1,301 @@
+"""A store written by storyline 0.1.0 (schema version 1: each article's analysis in JSON text
+columns) opens with this version: upgraded in place, the same dossier, and it grows as a new
+store does. The old store is written here as the old code wrote it: its schema.sql and its
+INSERT statements, copied verbatim, fed with the real analyser's records."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import storyline
+from storyline.analyze import analyze_articles
+from storyline.corpus import attribute_quotes, consolidate, find_duplicates, signature
+from storyline.corpus.stage import rebuild
+from storyline.model import AnalyzedArticle, Article
+from storyline.pipeline import run_corpus
+from storyline.settings import Settings
+from storyline.store import SCHEMA_VERSION, StoreOutdated, open_store
+from storyline.views.export import build_dossier
+from tests.conftest import BODY, page
+
+# src/storyline/store/schema.sql as storyline 0.1.0 shipped it
+V1_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY, started TIMESTAMP NOT NULL, finished TIMESTAMP, inputs VARCHAR NOT NULL,
+    status VARCHAR NOT NULL, stored INTEGER DEFAULT 0, seen INTEGER DEFAULT 0, skipped INTEGER DEFAULT 0,
+    duplicates INTEGER DEFAULT 0
+);
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS failed INTEGER DEFAULT 0;
+CREATE TABLE IF NOT EXISTS skipped (run_id INTEGER NOT NULL, source VARCHAR NOT NULL, reason VARCHAR NOT NULL);
+ALTER TABLE skipped ADD COLUMN IF NOT EXISTS stage VARCHAR;
+CREATE TABLE IF NOT EXISTS failures (
+    source VARCHAR NOT NULL, raw_hash VARCHAR NOT NULL, stage VARCHAR NOT NULL, reason VARCHAR NOT NULL,
+    run_id INTEGER NOT NULL, PRIMARY KEY (source, raw_hash)
+);
+CREATE TABLE IF NOT EXISTS articles (
+    id VARCHAR PRIMARY KEY, seq BIGINT NOT NULL, source VARCHAR NOT NULL, kind VARCHAR NOT NULL, url VARCHAR,
+    title VARCHAR, outlet VARCHAR, author VARCHAR, published VARCHAR, text VARCHAR NOT NULL, provenance VARCHAR,
+    sentences VARCHAR, mentions VARCHAR, actors VARCHAR, quotes VARCHAR, minhash BLOB, run_id INTEGER,
+    duplicate_of VARCHAR, story_id VARCHAR
+);
+CREATE TABLE IF NOT EXISTS article_sources (
+    source VARCHAR NOT NULL, raw_hash VARCHAR NOT NULL, article_id VARCHAR NOT NULL, run_id INTEGER,
+    PRIMARY KEY (source, raw_hash)
+);
+CREATE TABLE IF NOT EXISTS actors (
+    id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, kind VARCHAR NOT NULL, aliases VARCHAR, roles VARCHAR,
+    mentions INTEGER NOT NULL, articles VARCHAR, keys VARCHAR
+);
+CREATE TABLE IF NOT EXISTS quotes (
+    id VARCHAR PRIMARY KEY, article_id VARCHAR NOT NULL, text VARCHAR NOT NULL, speaker VARCHAR,
+    speaker_id VARCHAR, cue VARCHAR, kind VARCHAR, start_char INTEGER, end_char INTEGER,
+    sentence INTEGER, mentions VARCHAR
+);
+CREATE TABLE IF NOT EXISTS events (
+    id VARCHAR PRIMARY KEY, story_id VARCHAR, summary VARCHAR, kind VARCHAR, date VARCHAR,
+    actors VARCHAR, place VARCHAR, sources VARCHAR
+);
+CREATE TABLE IF NOT EXISTS claims (
+    id VARCHAR PRIMARY KEY, story_id VARCHAR, text VARCHAR, value DOUBLE, sources VARCHAR, status VARCHAR
+);
+CREATE TABLE IF NOT EXISTS stories (id VARCHAR PRIMARY KEY, title VARCHAR, articles VARCHAR, summary VARCHAR);
+"""
+
+TEXTS = {
+    # a bare "Trump" first, the full name later: the old corpus stage listed the full name's article first
+    "bare": ("Trump Speaks on Trade", "2018-06-10", [
+        "Trump said on Sunday that the trade talks with Beijing were going well and that a deal was close.",
+        "“We are very close to something big,” Trump told reporters at the White House before leaving for "
+        "the summit in Singapore.",
+        "Officials in Beijing did not comment on the remarks, which came as markets waited for news."]),
+    "original": ("Leaders Meet in Singapore", "2018-06-12", BODY),
+    "copy": ("Leaders Meet in Singapore", "2018-06-13", [
+        BODY[0].replace("the first meeting", "in the first meeting"), *BODY[1:],
+        "The text above first appeared in the Harbor Ledger and is republished with permission."]),
+    "fisheries": ("Fisheries Talks Open", "2018-07-02", [
+        "Fisheries ministers from six countries opened a two-day summit in Zürich on Tuesday, hoping to agree on "
+        "new quotas for cod and herring in the North Atlantic.",
+        "“The cables were singing in the wind before the talks even started,” Maria Lopez told reporters "
+        "outside the conference hall, describing the mood of the delegations."]),
+}
+
+
+@pytest.fixture(scope="module")
+def analysed() -> list[tuple[AnalyzedArticle, bytes]]:
+    settings = Settings(workers=0)
+    articles = [Article(source=f"/news/{name}.html", kind="html", text="\n\n".join(body), title=title,
+                        outlet="Harbor Ledger", published=published, url=f"https://example.org/{name}",
+                        provenance={"title": "html:trafilatura", "published": "html:htmldate"},
+                        raw_hash=f"raw-{name}")
+                for name, (title, published, body) in TEXTS.items()]
+    done = analyze_articles(articles, settings)
+    assert all(isinstance(a, AnalyzedArticle) for a in done)
+    return [(a, signature(a.article.text, settings.minhash_perms, settings.shingle_words)) for a in done]
+
+
+def write_v1(path: Path, analysed: list[tuple[AnalyzedArticle, bytes]], consolidated: int | None = None,
+             runs: tuple[str, ...] = ("done",), reverse_lists: bool = False) -> None:
+    """A version-1 store as storyline 0.1.0 wrote it: run 1 stores the articles (the last one in
+    run 2 when `runs` has two), and the corpus results cover the first `consolidated` articles."""
+    consolidated = len(analysed) if consolidated is None else consolidated
+    con = duckdb.connect(str(path))
+    con.execute(V1_SCHEMA)
+    for run_id, status in enumerate(runs, start=1):
+        con.execute("INSERT INTO runs (id, started, inputs, status) VALUES (?, now()::TIMESTAMP, ?, ?)",
+                    [run_id, json.dumps([f"/news/run{run_id}"]), status])
+    for seq, (analyzed, minhash) in enumerate(analysed, start=1):
+        a = analyzed.article
+        run_id = len(runs) if seq == len(analysed) else 1
+        con.execute(  # Store._insert_article of 0.1.0
+            "INSERT INTO articles (id, seq, source, kind, url, title, outlet, author, published, text, "
+            "provenance, sentences, mentions, actors, quotes, minhash, run_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [a.id, seq, a.source, a.kind, a.url, a.title, a.outlet, a.author, a.published, a.text,
+             json.dumps(a.provenance),
+             json.dumps([[s.start, s.end] for s in analyzed.sentences]),
+             json.dumps([[m.text, m.label, m.start, m.end, m.sentence, m.actor_key] for m in analyzed.mentions]),
+             json.dumps([asdict(x) for x in analyzed.actors]),
+             json.dumps([asdict(q) for q in analyzed.quotes]),
+             minhash, run_id])
+        con.execute("INSERT INTO article_sources (source, raw_hash, article_id, run_id) VALUES (?, ?, ?, ?)",
+                    [a.source, a.raw_hash, a.id, run_id])
+    con.execute("INSERT INTO article_sources (source, raw_hash, article_id, run_id) VALUES (?, ?, ?, 1)",
+                ["/mirror/original.html", "raw-mirror", analysed[1][0].article.id])
+    con.execute("INSERT INTO skipped (run_id, source, reason, stage) VALUES (1, '/news/broken.html', "
+                "'nlp failed: ValueError: boom', 'nlp')")
+    con.execute("INSERT INTO failures (source, raw_hash, stage, reason, run_id) VALUES "
+                "('/news/broken.html', 'raw-broken', 'nlp', 'nlp failed: ValueError: boom', 1)")
+
+    covered = analysed[:consolidated]
+    duplicates = find_duplicates([(a.article.id, a.article.published, sig) for a, sig in covered], 128, 0.6)
+    actors = consolidate([(a.article.id, [asdict(x) for x in a.actors]) for a, _ in covered])
+    quotes = attribute_quotes([(a.article.id, [asdict(q) for q in a.quotes]) for a, _ in covered], actors)
+    if reverse_lists:  # 0.1.0 listed a merged actor's articles winner first: whatever order, it is kept
+        for actor in actors:
+            actor["articles"].reverse()
+    # Store.save_corpus of 0.1.0
+    for article_id, original in duplicates.items():
+        con.execute("UPDATE articles SET duplicate_of = ? WHERE id = ?", [original, article_id])
+    for actor in actors:
+        con.execute("INSERT INTO actors VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [actor["id"], actor["name"], actor["kind"], json.dumps(actor["aliases"]),
+                     json.dumps(actor.get("roles", [])), actor["mentions"], json.dumps(actor["articles"]),
+                     json.dumps(actor["keys"])])
+    for q in quotes:
+        con.execute("INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [q["id"], q["article_id"], q["text"], q["speaker"], q["speaker_id"], q["cue"],
+                     q["kind"], q["start"], q["end"], q["sentence"], json.dumps(q["mentions"])])
+    con.close()
+
+
+def v1_dossier(path: Path) -> dict:
+    """views/export.build_dossier of 0.1.0 over Store's reads of 0.1.0."""
+    con = duckdb.connect(str(path), read_only=True)
+
+    def dicts(sql: str) -> list[dict]:
+        cursor = con.execute(sql)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    also_seen: dict[str, list[str]] = {}
+    for article_id, source in con.execute(
+            "SELECT s.article_id, s.source FROM article_sources s JOIN articles a ON a.id = s.article_id "
+            "WHERE s.source <> a.source ORDER BY s.source").fetchall():
+        also_seen.setdefault(article_id, []).append(source)
+    articles = []
+    for row in dicts("SELECT id, source, kind, url, title, outlet, author, published, text, provenance, "
+                     "duplicate_of, story_id FROM articles ORDER BY seq"):
+        article = {key: row[key] for key in ("id", "source", "title", "outlet", "author", "published", "text",
+                                             "story_id", "duplicate_of")}
+        article.update(url=row["url"], kind=row["kind"], metadata_sources=json.loads(row["provenance"] or "{}"),
+                       also_seen_at=also_seen.get(row["id"], []))
+        articles.append(article)
+    quotes = dicts("SELECT q.id, q.article_id, q.text, q.speaker, q.speaker_id, q.cue, q.kind, "
+                   "q.start_char AS start, q.end_char AS \"end\", q.sentence, q.mentions FROM quotes q "
+                   "JOIN articles a ON a.id = q.article_id ORDER BY a.seq, q.start_char")
+    for quote in quotes:
+        quote["mentions"] = json.loads(quote["mentions"] or "[]")
+    actors = dicts("SELECT id, name, kind, aliases, roles, mentions, articles FROM actors ORDER BY mentions DESC, name")
+    for actor in actors:
+        for key in ("aliases", "roles", "articles"):
+            actor[key] = json.loads(actor[key] or "[]")
+        actor["quotes"] = [q["id"] for q in quotes if q["speaker_id"] == actor["id"]]
+    con.close()
+    return {"storyline": {"contract": "1.0"}, "articles": articles, "actors": actors, "quotes": quotes,
+            "events": [], "claims": [], "stories": []}
+
+
+def text(dossier: dict) -> str:
+    return json.dumps(dossier, ensure_ascii=False, indent=1)
+
+
+def test_an_old_store_opens_upgraded_with_the_same_dossier(tmp_path: Path, analysed: list) -> None:
+    db = tmp_path / "old.duckdb"
+    write_v1(db, analysed, reverse_lists=True)
+    before = v1_dossier(db)
+    assert len(before["actors"]) > 5 and before["quotes"] and sum(bool(a["duplicate_of"]) for a in before["articles"])
+    assert any(len(a["articles"]) > 1 for a in before["actors"])
+
+    after = storyline.dossier(db)  # a reader: the store is upgraded first
+    assert text(after) == text(before)
+    with open_store(db, read_only=True) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        assert store.corpus.watermark() == len(analysed)
+        (run,) = store.runs()
+        assert run["inputs"] == ["/news/run1"] and run["status"] == "done"
+        assert store.skipped(1)[0]["stage"] == "nlp" and store.failures()[0]["source"] == "/news/broken.html"
+        assert store.known_source("/mirror/original.html", "raw-mirror")
+        # every key the old actors list belongs to its actor
+        assert store.con.execute("SELECT count(*) FROM actor_keys WHERE actor_id IS NULL").fetchone()[0] == 0
+    with open_store(db) as store:  # opening again changes nothing
+        assert text(build_dossier(store)) == text(before)
+
+
+def test_an_upgraded_store_grows_as_a_new_one(tmp_path: Path, analysed: list) -> None:
+    db = tmp_path / "old.duckdb"
+    write_v1(db, analysed[:3])
+    fresh = tmp_path / "fresh.duckdb"
+    settings = Settings(workers=0)
+    for path, batches in ((db, [analysed[3:]]), (fresh, [analysed[:3], analysed[3:]])):
+        with open_store(path) as store:
+            for batch in batches:
+                run_id = store.start_run(["/news"])
+                store.add_batch(run_id, batch, [])
+                run_corpus(store, settings.with_(db_path=path))
+                store.finish_run(run_id, store.duplicate_count())
+    grown = storyline.dossier(db)
+    assert len(grown["articles"]) == 4 and grown["articles"][-1]["title"] == "Fisheries Talks Open"
+    expected = storyline.dossier(fresh)
+    expected["articles"] = [{**a, "also_seen_at": []} for a in expected["articles"]]
+    assert [{**a, "also_seen_at": []} for a in grown["articles"]] == expected["articles"]
+    assert grown["actors"] == expected["actors"] and grown["quotes"] == expected["quotes"]
+    with open_store(db) as store:
+        rebuild(store, settings.with_(db_path=db))
+    assert storyline.dossier(db) == grown
+
+
+def test_articles_of_a_killed_run_are_taken_in_by_the_next(tmp_path: Path, analysed: list) -> None:
+    """0.1.0 had no corpus results for what a killed run stored: the upgrade leaves those
+    articles to the next corpus update, which ends where a rebuild ends."""
+    db = tmp_path / "old.duckdb"
+    write_v1(db, analysed, consolidated=len(analysed) - 1, runs=("done", "interrupted"))
+    before = v1_dossier(db)
+    assert text(storyline.dossier(db)) == text(before)
+    with open_store(db) as store:
+        assert store.corpus.watermark() == len(analysed) - 1
+        assert run_corpus(store, Settings(db_path=db)) == 1
+    grown = storyline.dossier(db)
+    assert any(q["speaker"] == "Maria Lopez" for q in grown["quotes"])
+    with open_store(db) as store:
+        rebuild(store, Settings(db_path=db))
+    assert storyline.dossier(db) == grown
+
+
+def test_a_newer_store_is_one_line_saying_what_to_do(tmp_path: Path) -> None:
+    db = tmp_path / "new.duckdb"
+    with open_store(db) as store:
+        store.con.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    with pytest.raises(StoreOutdated, match="schema version 99, newer than this storyline"):
+        open_store(db, read_only=True)
+    result = subprocess.run([sys.executable, "-m", "storyline", "stats", "--db", str(db)], capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "upgrade storyline" in lines[0], result.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root writes read-only files")
+def test_an_old_store_that_cannot_be_written_says_what_to_do(tmp_path: Path, analysed: list) -> None:
+    db = tmp_path / "ro" / "old.duckdb"
+    db.parent.mkdir()
+    write_v1(db, analysed[:2])
+    db.chmod(0o444)
+    db.parent.chmod(0o555)
+    try:
+        with pytest.raises(StoreOutdated, match="storyline rebuild"):
+            open_store(db, read_only=True)
+    finally:
+        db.parent.chmod(0o755)
+        db.chmod(0o644)
+
+
+def test_html_pages_still_round_trip(tmp_path: Path) -> None:
+    """A new store through the real pipeline: the typed columns give back what was read."""
+    (tmp_path / "a.html").write_text(page(), encoding="utf-8")
+    db = tmp_path / "s.duckdb"
+    storyline.run([tmp_path / "a.html"], db=db, workers=0)
+    (article,) = storyline.dossier(db)["articles"]
+    assert article["published"] == "2018-06-12" and isinstance(article["metadata_sources"], dict)
+    with open_store(db, read_only=True) as store:
+        types = dict(store.con.execute("SELECT column_name, data_type FROM duckdb_columns() "
+                                       "WHERE table_name = 'articles'").fetchall())
+        assert types["published"] == "DATE" and types["provenance"].startswith("MAP")
+        assert types["sentences"].startswith("STRUCT") and types["language"] == "VARCHAR"
