@@ -9,9 +9,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-
-class ModelNotInstalled(RuntimeError):
-    pass
+from storyline.analyze.errors import ModelNotInstalled
 
 
 @Language.component("storyline_paragraphs")

@@ -23,7 +23,7 @@ from rich.progress import (
 from rich.table import Table
 
 from storyline import __version__
-from storyline.analyze.nlp import ModelNotInstalled
+from storyline.analyze.errors import ModelNotInstalled
 from storyline.pipeline import Progress as RunProgress
 from storyline.pipeline import RunReport, WorkerStartError, run
 from storyline.settings import DEFAULT_DB, Settings
