@@ -9,6 +9,7 @@ it has not seen yet). Readers: the views. Tables and what writes them: schema.sq
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import datetime
 from importlib.resources import files
 from pathlib import Path
@@ -28,6 +29,9 @@ if TYPE_CHECKING:
 # which a reader of the store (export, search, stats) does not need
 
 __all__ = ["SCHEMA_VERSION", "Store", "StoreBusy", "StoreOutdated", "open_store"]
+
+# rows per page of the iter_* reads (Store.page_rows): a page's texts are what they hold at once
+PAGE_ROWS = 256
 
 # 1: each article's analysis in JSON text columns, corpus results recomputed whole (until 0.1.0)
 # 2: relational per-article records, an incremental corpus stage with its state in the store
@@ -65,6 +69,7 @@ class Store:
         if read_only and not path.exists():
             raise FileNotFoundError(f"no storyline database at {path}")
         self.path = path
+        self.page_rows = PAGE_ROWS
         self._layout: Layout | None = None
         if not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -337,6 +342,36 @@ class Store:
             row["provenance"] = row["provenance"] or {}
         return rows_
 
+    def iter_articles(self, page_rows: int | None = None) -> Iterator[dict[str, Any]]:
+        """`articles()` a page at a time, for a writer that must not hold every text at once.
+
+        DuckDB's `execute` materialises the whole result before the first `fetchmany` returns
+        (a 77 MB text column took RSS from 51 to 290 MB, and failed under a 50 MB memory limit),
+        so each page is a query of its own: the page's seqs come from the narrow seq column,
+        then its rows are read by that seq range, which the zone maps on seq (rising with
+        arrival) confine to the row groups holding it. A page is complete when it is yielded,
+        so other queries may run on the store in between."""
+        for first, last in self._seq_pages(page_rows or self.page_rows):
+            page = self._dicts("SELECT id, source, kind, url, title, outlet, author, CAST(published AS VARCHAR) AS "
+                               "published, text, provenance, duplicate_of, story_id FROM articles "
+                               "WHERE seq BETWEEN ? AND ? ORDER BY seq", [first, last])
+            for row in page:
+                row["provenance"] = row["provenance"] or {}
+            yield from page
+
+    def _seq_pages(self, page_rows: int, upto: int | None = None) -> Iterator[tuple[int, int]]:
+        """(first, last) article seq of each page of `page_rows` articles, in seq order (up to
+        `upto` when given)."""
+        bound = "" if upto is None else " AND seq <= ?"
+        last = -(2 ** 63)
+        while True:
+            seqs = self.con.execute(f"SELECT seq FROM articles WHERE seq > ?{bound} ORDER BY seq LIMIT ?",
+                                    [last] + ([] if upto is None else [upto]) + [max(page_rows, 1)]).fetchall()
+            if not seqs:
+                return
+            yield seqs[0][0], seqs[-1][0]
+            last = seqs[-1][0]
+
     def other_sources(self) -> dict[str, list[str]]:
         """Every further source an article was seen at (exact copies), by article id."""
         out: dict[str, list[str]] = {}
@@ -375,6 +410,50 @@ class Store:
             # the actors a quote speaks of, each once, in order, without its speaker
             quote["mentions"] = [x for x in dict.fromkeys(quote["mentions"]) if x != quote["speaker_id"]]
         return out
+
+    def iter_actors(self, page_rows: int | None = None) -> Iterator[dict[str, Any]]:
+        """`actors()` a page at a time (see iter_articles): a keyset on the order (mentions
+        descending, name, id; id is unique) picks each page, and its aliases and articles are
+        gathered for that page's actors only."""
+        after: tuple[int, str, str] | None = None
+        while True:
+            where, params = "", []
+            if after is not None:
+                mentions, name, actor_id = after
+                where = "WHERE mentions < ? OR (mentions = ? AND (name > ? OR (name = ? AND id > ?))) "
+                params = [mentions, mentions, name, name, actor_id]
+            page = self._dicts(
+                f"WITH page AS (SELECT id, name, kind, roles, mentions FROM actors {where}"
+                "ORDER BY mentions DESC, name, id LIMIT ?) "
+                "SELECT a.id, a.name, a.kind, coalesce(al.aliases, []) AS aliases, a.roles, a.mentions, "
+                "coalesce(ar.articles, []) AS articles FROM page a "
+                "LEFT JOIN (SELECT actor_id, list(alias ORDER BY alias) AS aliases FROM actor_aliases "
+                "WHERE actor_id IN (SELECT id FROM page) GROUP BY actor_id) al ON al.actor_id = a.id "
+                "LEFT JOIN (SELECT actor_id, list(article_id ORDER BY ord) AS articles FROM actor_articles "
+                "WHERE actor_id IN (SELECT id FROM page) GROUP BY actor_id) ar ON ar.actor_id = a.id "
+                "ORDER BY a.mentions DESC, a.name, a.id", params + [max(page_rows or self.page_rows, 1)])
+            if not page:
+                return
+            yield from page
+            after = (page[-1]["mentions"], page[-1]["name"], page[-1]["id"])
+
+    def iter_quotes(self, page_rows: int | None = None) -> Iterator[dict[str, Any]]:
+        """`quotes()` a page of articles at a time (see iter_articles), in the same order."""
+        upto = self.con.execute("SELECT coalesce(max(CAST(value AS BIGINT)), 0) FROM meta "
+                                "WHERE key = 'corpus_seq'").fetchone()[0]
+        for first, last in self._seq_pages(page_rows or self.page_rows, upto):
+            page = self._dicts(
+                "WITH page AS (SELECT q.*, a.seq FROM quotes q JOIN articles a ON a.id = q.article_id "
+                "WHERE a.seq BETWEEN ? AND ?) "
+                "SELECT q.id, q.article_id, q.text, q.speaker, q.speaker_id, q.cue, q.kind, q.start_char AS start, "
+                "q.end_char AS \"end\", q.sentence, coalesce(m.ids, []) AS mentions FROM page q "
+                "LEFT JOIN (SELECT qm.quote_id, list(k.actor_id ORDER BY qm.n) AS ids FROM quote_mentions qm "
+                "JOIN page p ON p.id = qm.quote_id JOIN actor_keys k ON k.key = qm.actor_key "
+                "WHERE k.actor_id IS NOT NULL GROUP BY qm.quote_id) m ON m.quote_id = q.id "
+                "ORDER BY q.seq, q.start_char, q.n", [first, last])
+            for quote in page:
+                quote["mentions"] = [x for x in dict.fromkeys(quote["mentions"]) if x != quote["speaker_id"]]
+            yield from page
 
     def events(self) -> list[dict]:
         return self._dicts(

@@ -29,7 +29,7 @@ from storyline.pipeline import RunReport, WorkerStartError, run
 from storyline.settings import DEFAULT_DB, Settings
 from storyline.store import StoreBusy, StoreOutdated, open_store
 from storyline.views.export import write_dossier
-from storyline.views.report import write_report
+from storyline.views.report import write_report_from_store
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False,
                   help="Turn a pile of news pages into a source-attributed dossier per story.")
@@ -105,10 +105,11 @@ def _analyze(paths: list[str], out: Path, settings: Settings, quiet: bool) -> No
     if report.documents == 0:
         reasons = "; ".join(f"{s.source}: {s.reason}" for s in report.skipped[:3]) or "no input documents"
         _fail(f"nothing was processed ({reasons})")
-    with _status("writing dossier.json", quiet), open_store(settings.db_path, read_only=True) as store:
-        dossier = write_dossier(store, out / "dossier.json")
-    with _status("writing report.html", quiet):
-        write_report(dossier, out / "report.html")
+    with open_store(settings.db_path, read_only=True) as store:
+        with _status("writing dossier.json", quiet):
+            write_dossier(store, out / "dossier.json")
+        with _status("writing report.html", quiet):
+            write_report_from_store(store, out / "report.html")
     _summary(report, out, quiet)
 
 

@@ -10,19 +10,30 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import defaultdict
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlsplit
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, Template, select_autoescape
+
+from storyline.store import Store
+from storyline.views.export import replacing
 
 # places are settings, not actors a reader follows; they stay in dossier.json
 TABLE_KINDS = ("person", "organization", "country")
 TOP_ACTORS = 50
 SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
 WEB_SCHEMES = ("http", "https", "ftp")
+# what the page shows of an article besides its text: all it keeps of each while it is written
+ARTICLE_FIELDS = ("id", "source", "title", "outlet", "author", "published", "duplicate_of")
+
+Articles = list[dict[str, Any]]
+# the articles given, in that order, each with its text
+InFull = Callable[[Articles], Iterable[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -91,22 +102,78 @@ def lead(text: str, limit: int) -> str:
     return cut.rstrip(",;:") + "…"
 
 
-def _speakers(dossier: dict[str, Any], order: dict[str, int]) -> tuple[list[str], dict[str, list[dict]]]:
-    names = {a["id"]: a["name"] for a in dossier["actors"]}
-    by_speaker: dict[str, list[dict]] = defaultdict(list)
-    for quote in dossier["quotes"]:
-        if quote["speaker_id"] and quote["article_id"] in order:
-            by_speaker[quote["speaker_id"]].append(quote)
-    for quotes in by_speaker.values():
-        quotes.sort(key=lambda q: (order[q["article_id"]], q["start"] or 0))
-    speakers = sorted(by_speaker, key=lambda k: (-len(by_speaker[k]), names.get(k, "").casefold(), k))
-    return speakers, by_speaker
+def _cap(limit: int) -> int | None:
+    """How many of a list a `[:limit]` slice can show; None (all) for a negative limit, which
+    counts from the end."""
+    return limit if limit >= 0 else None
 
 
-def _context(dossier: dict[str, Any], top_actors: int, limits: ReportLimits) -> dict[str, Any]:
-    articles = by_date(dossier["articles"])
+def _said(quotes: Callable[[], Iterable[dict[str, Any]]], order: dict[str, int], names: dict[str, str],
+          limits: ReportLimits) -> dict[str, Any]:
+    """Who said what, from two passes over the quotes that keep counts and only the quotes the
+    page shows: the quotes can weigh more than the texts they come from (the demo's are 69 KB of
+    JSON to 57 KB of article text), so holding them all would undo the streaming of the texts.
+    The first pass counts and ranks the speakers, the second keeps the first quotes, newest
+    article first, of the speakers shown."""
+    total, said, per_actor = 0, Counter(), Counter()
+    unattributed: list[dict[str, Any]] = []
+    unattributed_count = 0
+    keep_unattributed = _cap(limits.unattributed)
+    for quote in quotes():
+        total += 1
+        if quote["speaker_id"]:
+            per_actor[quote["speaker_id"]] += 1  # the dossier's actor.quotes, which counts every article
+        if quote["article_id"] not in order:
+            continue
+        if quote["speaker_id"]:
+            said[quote["speaker_id"]] += 1
+        else:
+            unattributed_count += 1
+            if keep_unattributed is None or len(unattributed) < keep_unattributed:
+                unattributed.append(quote)
+    speakers = sorted(said, key=lambda k: (-said[k], names.get(k, "").casefold(), k))
+    kept = set(speakers[:limits.speakers]) | set(speakers[:5])  # the section, and the overview's top five
+    cap = _cap(limits.quotes_per_speaker)
+    keep = None if cap is None else max(cap, 1)  # the overview names a speaker from its first quote
+
+    def newest_first(quote: dict[str, Any]) -> tuple[int, int]:
+        return order[quote["article_id"]], quote["start"] or 0
+
+    by_speaker: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for quote in quotes():
+        if quote["speaker_id"] in kept and quote["article_id"] in order:
+            first = by_speaker[quote["speaker_id"]]
+            first.append(quote)
+            if keep is not None and len(first) >= 2 * keep + 64:
+                # a stable sort of the earlier survivors then the later quotes: the same first
+                # `keep` as sorting them all
+                first.sort(key=newest_first)
+                del first[keep:]
+    for first in by_speaker.values():
+        first.sort(key=newest_first)
+        if keep is not None:
+            del first[keep:]
+    return {"speakers": speakers, "said": said, "by_speaker": by_speaker, "quote_total": total,
+            "per_actor": per_actor, "unattributed": unattributed, "unattributed_count": unattributed_count}
+
+
+def _context(articles: Articles, in_full: InFull, actors: Iterable[dict[str, Any]],
+             quotes: Callable[[], Iterable[dict[str, Any]]], counts: dict[str, int], top_actors: int,
+             limits: ReportLimits, actor_quotes: Callable[[dict[str, Any]], int] | None = None) -> dict[str, Any]:
+    """What the template needs, from `articles` without their texts (`in_full` gives them back
+    with their texts, in the order given, as the page is written), the actors and two passes
+    over the quotes. `actor_quotes` counts an actor's quotes, by default from the quotes."""
+    articles = by_date(articles)
     order = {a["id"]: i for i, a in enumerate(articles)}
-    ranked = rank_actors([a for a in dossier["actors"] if a["kind"] in TABLE_KINDS])
+    names: dict[str, str] = {}
+    table = []
+    n_actors = 0
+    for actor in actors:
+        n_actors += 1
+        names[actor["id"]] = actor["name"]
+        if actor["kind"] in TABLE_KINDS:
+            table.append(actor)
+    ranked = rank_actors(table)
     shown = ranked[:max(top_actors, 0)]
     actors_by_article: dict[str, list[dict]] = defaultdict(list)
     for actor in ranked:  # so each article lists its actors in rank order
@@ -114,19 +181,25 @@ def _context(dossier: dict[str, Any], top_actors: int, limits: ReportLimits) -> 
             actors_by_article[article_id].append(actor)
     articles_of = {a["id"]: sorted((i for i in set(a["articles"]) if i in order), key=order.__getitem__)
                    for a in shown}
-    speakers, by_speaker = _speakers(dossier, order)
+    said = _said(quotes, order, names, limits)
+    per_actor = said.pop("per_actor")
     dates = [a["published"] for a in articles if a.get("published")]
     return {
-        "dossier": dossier, "limits": limits, "articles": articles, "ranked": ranked, "shown": shown,
-        "shown_ids": {a["id"] for a in shown}, "actors_by_article": actors_by_article, "articles_of": articles_of,
+        **said, "limits": limits, "articles": articles, "articles_in_full": in_full(articles),
+        "counts": {"articles": len(articles), "actors": n_actors, "quotes": said["quote_total"], **counts},
+        "ranked": ranked, "shown": shown, "shown_ids": {a["id"] for a in shown},
+        "actors_by_article": actors_by_article, "articles_of": articles_of,
         "by_id": {a["id"]: a for a in articles}, "titles": {a["id"]: display_title(a) for a in articles},
-        "names": {a["id"]: a["name"] for a in dossier["actors"]},
-        "speakers": speakers, "shown_speakers": set(speakers[:limits.speakers]), "by_speaker": by_speaker,
-        "unattributed": [q for q in dossier["quotes"] if not q["speaker_id"] and q["article_id"] in order],
+        "names": names, "shown_speakers": set(said["speakers"][:limits.speakers]),
+        "quotes_of": actor_quotes or (lambda actor: per_actor[actor["id"]]),
         "outlets": len({a["outlet"] for a in articles if a.get("outlet")}),
         "first_date": min(dates, default=None), "last_date": max(dates, default=None),
         "undated": len(articles) - len(dates),
     }
+
+
+def _template() -> Template:
+    return _environment().get_template("report.html")
 
 
 def _environment() -> Environment:
@@ -139,13 +212,61 @@ def _environment() -> Environment:
     return env
 
 
+def _dossier_context(dossier: dict[str, Any], top_actors: int, limits: ReportLimits | None) -> dict[str, Any]:
+    return _context(dossier["articles"], lambda ordered: ordered, dossier["actors"], lambda: dossier["quotes"],
+                    {key: len(dossier[key]) for key in ("events", "claims", "stories")}, top_actors,
+                    limits or ReportLimits(), actor_quotes=lambda actor: len(actor.get("quotes") or []))
+
+
 def render_report(dossier: dict[str, Any], top_actors: int = TOP_ACTORS, limits: ReportLimits | None = None) -> str:
     """`top_actors` rows of the actor table; the rest of the dossier's lists follow `limits`."""
-    context = _context(dossier, top_actors, limits or ReportLimits())
-    return _environment().get_template("report.html").render(**context)
+    return _template().render(**_dossier_context(dossier, top_actors, limits))
 
 
 def write_report(dossier: dict[str, Any], path: Path, top_actors: int = TOP_ACTORS,
                  limits: ReportLimits | None = None) -> None:
+    """The report of a dossier already in memory (see write_report_from_store for a store)."""
+    with replacing(path) as out:
+        _template().stream(**_dossier_context(dossier, top_actors, limits)).dump(out)
+
+
+def write_report_from_store(store: Store, path: Path, top_actors: int = TOP_ACTORS,
+                            limits: ReportLimits | None = None) -> None:
+    """The report of the store, written as it is rendered, holding no more than one article's
+    text at a time (the same page as `write_report` of the store's dossier).
+
+    The page lists articles by date and title, an order the store cannot give (the titles of
+    untitled articles are made here), and reading pages of articles by id from DuckDB scans the
+    whole text column again for each page: 2 s for 8,000 articles (77 MB of text) in pages of
+    200, against 0.3 s in one pass, and growing with the square of the store. So the texts are
+    read once, in store order, into an unnamed temporary file beside the report, and read back
+    from it one at a time in the page's order; everything else on the page comes from the
+    article metadata, the actors and two passes over the quotes."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_report(dossier, top_actors, limits), encoding="utf-8")
+    with tempfile.TemporaryFile(dir=path.parent) as spool:
+        articles, in_full = _spool_texts(store, spool)
+        counts = {"events": len(store.events()), "claims": len(store.claims()), "stories": len(store.stories())}
+        context = _context(articles, in_full, store.iter_actors(), store.iter_quotes, counts, top_actors,
+                           limits or ReportLimits())
+        with replacing(path) as out:
+            _template().stream(**context).dump(out)
+
+
+def _spool_texts(store: Store, spool: IO[bytes]) -> tuple[Articles, InFull]:
+    """The store's articles without their texts, and a reader giving them back with their texts
+    from `spool`, where they are written here."""
+    where: dict[str, tuple[int, int]] = {}
+    articles = []
+    for row in store.iter_articles():
+        text = row["text"].encode("utf-8")
+        where[row["id"]] = (spool.tell(), len(text))
+        spool.write(text)
+        articles.append({key: row[key] for key in ARTICLE_FIELDS})
+
+    def in_full(ordered: Articles) -> Iterator[dict[str, Any]]:
+        for article in ordered:
+            offset, size = where[article["id"]]
+            spool.seek(offset)
+            yield {**article, "text": spool.read(size).decode("utf-8")}
+
+    return articles, in_full
