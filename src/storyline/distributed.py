@@ -40,12 +40,12 @@ import os
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from storyline.model import Failed, RawDocument
 from storyline.settings import Settings
-from storyline.workers import _PER_DOCUMENT_STAGES, Result, WorkerStartError, process_stream
+from storyline.workers import _PER_DOCUMENT_STAGES, Batch, Result, WorkerStartError, in_order, process_stream
 
 if TYPE_CHECKING:
     from distributed import Client, Future, LocalCluster
@@ -161,12 +161,6 @@ class _Unit:
     tries: int = 1  # times sent as it is (again after a worker died while it waited there)
 
 
-@dataclass
-class _Batch:
-    size: int
-    results: dict[int, Result] = field(default_factory=dict)
-
-
 def _local_workers(spec: str, settings: Settings) -> int | None:
     """Worker processes for "local:N" ("local" alone: settings.workers); None for an address."""
     if spec != "local" and not spec.startswith("local:"):
@@ -191,7 +185,7 @@ class DaskRunner:
         self.cluster: LocalCluster | None = None
         self.run = uuid.uuid4().hex  # tells this run's events from another's on a shared scheduler
         self.units: dict[int, _Unit] = {}  # in flight, by id
-        self.batches: dict[int, _Batch] = {}
+        self.batches: dict[int, Batch] = {}
         self.heard: dict[int, tuple[float, int, str, str]] = {}  # unit -> (when, index, stage, worker)
         self.starts: dict[int, int] = {}  # unit -> attempts that began running
         self.next_unit = 0
@@ -274,29 +268,8 @@ class DaskRunner:
 
     # -- the run --
     def map(self, batches: Iterable[list[RawDocument]]) -> Iterator[list[Result]]:
-        source = iter(batches)
-        exhausted = False
-        next_out = 0
-        received = 0
-        while True:
-            limit = BATCHES_PER_THREAD * self._worker_threads()
-            while not exhausted and received - next_out < limit:
-                try:
-                    docs = next(source)
-                except StopIteration:
-                    exhausted = True
-                    break
-                self.batches[received] = _Batch(size=len(docs))
-                if docs:
-                    self._submit(received, list(enumerate(docs)))
-                received += 1
-            while next_out in self.batches and len(self.batches[next_out].results) == self.batches[next_out].size:
-                done = self.batches.pop(next_out)
-                yield [done.results[i] for i in range(done.size)]
-                next_out += 1
-            if exhausted and next_out == received:
-                return
-            self._wait()
+        return in_order(batches, self.batches, limit=lambda: BATCHES_PER_THREAD * self._worker_threads(),
+                        submit=lambda batch, docs: self._submit(batch, list(enumerate(docs))), step=self._wait)
 
     def _worker_threads(self) -> int:
         """Worker threads now, looked at every 5 s at most: workers may join (each is checked for

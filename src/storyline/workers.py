@@ -149,9 +149,41 @@ class _Unit:
 
 
 @dataclass
-class _Batch:
+class Batch:
+    """An input batch in flight: results arrive by index, in any order, from any executor."""
+
     size: int
     results: dict[int, Result] = field(default_factory=dict)
+
+
+def in_order(batches: Iterable[list[RawDocument]], pending: dict[int, Batch], limit: Callable[[], int],
+             submit: Callable[[int, list[RawDocument]], None], step: Callable[[], None]) -> Iterator[list[Result]]:
+    """Results per input batch in input order, with at most `limit()` batches in flight, for any
+    executor: `submit(batch number, documents)` hands a batch out, `step()` waits for progress
+    (results land in `pending[batch].results`). One place for the ordering, so the store's
+    arrival order is the same whichever executor ran the documents."""
+    source = iter(batches)
+    exhausted = False
+    next_out = 0
+    received = 0
+    while True:
+        while not exhausted and received - next_out < limit():
+            try:
+                docs = next(source)
+            except StopIteration:
+                exhausted = True
+                break
+            pending[received] = Batch(size=len(docs))
+            if docs:
+                submit(received, docs)
+            received += 1
+        while next_out in pending and len(pending[next_out].results) == pending[next_out].size:
+            done = pending.pop(next_out)
+            yield [done.results[i] for i in range(done.size)]
+            next_out += 1
+        if exhausted and next_out == received:
+            return
+        step()
 
 
 @dataclass
@@ -179,7 +211,7 @@ class Supervisor:
         self.context = multiprocessing.get_context(settings.start_method)
         self.workers: list[_Worker] = []
         self.queue: deque[_Unit] = deque()
-        self.batches: dict[int, _Batch] = {}
+        self.batches: dict[int, Batch] = {}
         self.units = 0
         self.replaced = 0
         # called as each document is done (progress), and once when the first worker is ready
@@ -230,34 +262,20 @@ class Supervisor:
 
     # -- the run --
     def map(self, batches: Iterable[list[RawDocument]]) -> Iterator[list[Result]]:
-        source = iter(batches)
-        exhausted = False
-        next_out = 0
-        received = 0
-        limit = 3 * self.size  # input batches in flight: memory stays flat
-        while True:
-            while not exhausted and received - next_out < limit:
-                try:
-                    docs = next(source)
-                except StopIteration:
-                    exhausted = True
-                    break
-                self.batches[received] = _Batch(size=len(docs))
-                # a batch goes out in `size` parts: with whole batches the last one of a run
-                # is analysed by one worker while the others wait
-                items = list(enumerate(docs))
-                step = max(1, math.ceil(len(items) / self.size))
-                for start in range(0, len(items), step):
-                    self._enqueue(received, items[start:start + step])
-                received += 1
-            while next_out in self.batches and len(self.batches[next_out].results) == self.batches[next_out].size:
-                done = self.batches.pop(next_out)
-                yield [done.results[i] for i in range(done.size)]
-                next_out += 1
-            if exhausted and next_out == received:
-                return
-            self._assign()
-            self._wait()
+        return in_order(batches, self.batches, limit=lambda: 3 * self.size,  # memory stays flat
+                        submit=self._split, step=self._step)
+
+    def _split(self, batch: int, docs: list[RawDocument]) -> None:
+        """A batch goes out in `size` parts: with whole batches the last one of a run is
+        analysed by one worker while the others wait."""
+        items = list(enumerate(docs))
+        part = max(1, math.ceil(len(items) / self.size))
+        for start in range(0, len(items), part):
+            self._enqueue(batch, items[start:start + part])
+
+    def _step(self) -> None:
+        self._assign()
+        self._wait()
 
     def _enqueue(self, batch: int, items: list[tuple[int, RawDocument]], front: bool = False) -> None:
         self.units += 1
