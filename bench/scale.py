@@ -16,7 +16,9 @@ issue 8 asks it to stay near-linear from scratch and bounded per increment. What
   signature from `storyline.corpus.signature` of the text itself.
 - Many stories: each article opens a new story (about 1 in 25) or joins one of the recently
   active ones, most often a recent one; a story has its own topic words, cast of people
-  (drawn from a pool of 40k with Zipf popularity, so heads of state recur everywhere),
+  (drawn from a pool of 40k with Zipf popularity, so heads of state recur everywhere; and
+  each article names 0-3 people of its own, witnesses and local officials, never seen again,
+  so the 100k store holds some 150k distinct people as a newsroom archive does),
   countries, organisations and dates. About 3% of articles are near-duplicates: an earlier
   article regenerated with a few sentences rewritten or left out, another outlet and an update
   line (Jaccard mostly above the 0.6 bar, some below it: candidates the check rejects), some
@@ -265,11 +267,15 @@ def _cast(world: World, st: Story, rng: random.Random) -> list[Entry]:
     for place in st.places:
         kind = "organization" if rng.random() < 0.05 else "place"
         entries.append((f"{kind}:{fold(place)}", kind, [place], []))
-    if rng.random() < 0.3:  # a passer-by of this article alone
+    if rng.random() < 0.3:  # a passer-by from the pool
         p = world.pick(rng, world.people, world.people_cum)
         key, spelled = spell_person(rng, p)
         if key not in {e[0] for e in entries}:
             entries.append((key, "person", [spelled], []))
+    for _ in range(rng.choice((0, 1, 1, 2, 3))):  # witnesses, local officials: named once, never again
+        p = (rng.choice(FIRSTS), pseudo_word(rng).title() + pseudo_word(rng), None)
+        key, spelled = spell_person(rng, p)
+        entries.append((key, "person", [spelled], []))
     seen_keys: set[str] = set()
     return [e for e in entries if not (e[0] in seen_keys or seen_keys.add(e[0]))]
 

@@ -110,12 +110,46 @@ class Sentence:
 
 
 @dataclass
+class EventMention:
+    """A happening named in one sentence of one article: what kind, who, where and when.
+
+    The corpus stage merges the mentions of one real event across sentences and articles into
+    one timeline event; here nothing is known beyond this article."""
+
+    sentence: int  # index into the article's sentences
+    kind: str  # meeting | summit | talks | visit | call | letter | threat | insult | agreement | test | attack | ...
+    trigger: str  # the words that name the happening, as written ("met", "the Singapore summit")
+    start: int  # the trigger's offsets in the article's text
+    end: int
+    actors: list[str] = field(default_factory=list)  # article actor keys (Mention.actor_key)
+    place: str | None = None  # as written in the sentence ("Singapore")
+    date: str | None = None  # normalised: YYYY | YYYY-MM | YYYY-MM-DD; None when unresolvable
+    date_text: str | None = None  # the words the date came from ("last June", "on Friday")
+
+
+@dataclass
+class ClaimMention:
+    """A figure stated in one sentence of one article ("28,500 troops", "$9.6 billion a day")."""
+
+    sentence: int
+    text: str  # the figure as written, with its unit words
+    start: int  # offsets of `text` in the article's text
+    end: int
+    value: float  # the number itself: "28,500" -> 28500, "$9.6 billion" -> 9600000000, "three times" -> 3
+    unit: str | None = None  # normalised: USD | EUR | GBP | percent | metres | people | troops | times | ...
+    subject: str | None = None  # folded words saying what is counted ("us troops south korea")
+
+
+@dataclass
 class AnalyzedArticle:
     article: Article
     sentences: list[Sentence] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     actors: list[ArticleActor] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
+    events: list[EventMention] = field(default_factory=list)
+    claims: list[ClaimMention] = field(default_factory=list)
+    terms: dict[str, int] = field(default_factory=dict)  # key terms and their counts: the story profile's input
 
     @property
     def id(self) -> str:
