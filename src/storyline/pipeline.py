@@ -123,6 +123,10 @@ def run(paths: Iterable[str | Path], settings: Settings | None = None,
             progress(state)
 
     tell()
+    if settings.outlets is not None:  # a bad labels file is said before any work is done
+        from storyline.corpus.outlets import read_outlet_labels
+
+        read_outlet_labels(settings.outlets)
     open_store(settings.db_path).close()  # a busy store is said before any worker is started
     supervisor: Supervisor | DaskRunner | None
     if settings.dask:  # imported only when asked for: Dask is an optional extra

@@ -49,6 +49,9 @@ class Settings:
     # run extract + analyze as Dask tasks instead of `workers` (`pip install 'storyline[dask]'`):
     # "local:N" starts N worker processes here, "tcp://host:8786" uses a running `dask scheduler`
     dask: str | None = None
+    # a CSV of outlet labels (a column `outlet` plus any others: country, lean, owner) for the
+    # outlet comparison's coverage per label and blindspots; stored, so later runs keep them
+    outlets: Path | None = None
 
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -36,7 +36,7 @@ Result = tuple[AnalyzedArticle, bytes] | Skipped
 StageHook = Callable[[str, int], None]
 
 # stages that run one document at a time: a hang there is that document's alone
-_PER_DOCUMENT_STAGES = ("extract", "actors", "quotes", "signature")
+_PER_DOCUMENT_STAGES = ("extract", "actors", "quotes", "terms", "events", "claims", "signature")
 
 
 class WorkerStartError(RuntimeError):

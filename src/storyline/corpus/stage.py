@@ -7,7 +7,8 @@ again (earliest published, then first stored). Actors: the new articles' actors 
 per-key aggregates, the kind vote and the surname merge are decided again for the keys'
 neighbourhood only (`actors.neighbourhood`), and only the actors whose keys or aggregates
 changed are written again. Quotes: the new articles' quotes get their speaker, and so do the
-quotes whose speaker key now belongs to another actor or to one renamed.
+quotes whose speaker key now belongs to another actor or to one renamed. Then the story layer
+(corpus/story_stage.py): stories, storylines and what is derived from the storylines touched.
 
 Each decision depends on aggregates and on arrival order (seq), never on which run brought an
 article, so the result equals deriving everything from scratch, which is this same code run
@@ -20,9 +21,12 @@ from collections.abc import Callable
 
 from storyline.corpus.actors import KeyStats, actor_id, build_actor, neighbourhood, resolve
 from storyline.corpus.duplicates import jaccard, layout, regroup
+from storyline.corpus.outlets import read_outlet_labels
+from storyline.corpus.story_stage import relabel, update_stories
 from storyline.settings import Settings
 from storyline.store import Store
 from storyline.store.corpus import CorpusTables
+from storyline.store.stories import StoryTables
 
 __all__ = ["rebuild", "update"]
 
@@ -48,8 +52,9 @@ def _run(store: Store, settings: Settings, tell: Tell | None, from_scratch: bool
     store.con.execute("BEGIN TRANSACTION")
     try:
         # bands cut or judged another way are no use to the new ones: start again
-        if from_scratch or tables.layout() != shape:
+        if from_scratch or tables.layout() != shape or tables.reset_pending():
             tables.reset(shape)
+            from_scratch = True
         count, last = tables.begin(tables.watermark())
         if count:
             if tell:
@@ -58,7 +63,10 @@ def _run(store: Store, settings: Settings, tell: Tell | None, from_scratch: bool
             if tell:
                 tell("corpus: actors and quotes")
             _actors(tables)
+            update_stories(StoryTables(store), from_scratch, tell)
             tables.set_watermark(last)
+        if settings.outlets is not None:
+            relabel(StoryTables(store), read_outlet_labels(settings.outlets), tell)
         store.con.execute("COMMIT")
     except BaseException:
         store.con.execute("ROLLBACK")

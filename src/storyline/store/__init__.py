@@ -35,7 +35,9 @@ PAGE_ROWS = 256
 
 # 1: each article's analysis in JSON text columns, corpus results recomputed whole (until 0.1.0)
 # 2: relational per-article records, an incremental corpus stage with its state in the store
-SCHEMA_VERSION = 2
+# 3: the story layer: per-article key terms, event mentions and figures; stories, storylines,
+#    timeline events, claims and the actor graph
+SCHEMA_VERSION = 3
 
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
 
@@ -115,6 +117,8 @@ class Store:
         try:
             if version == 1:
                 migrate.from_version_1(self, self._schema(), default_layout())
+            elif version == 2:
+                migrate.from_version_2(self, self._schema())
             else:
                 self.con.execute(self._schema())  # IF NOT EXISTS throughout: new tables of a later release
             if version != SCHEMA_VERSION:
@@ -285,6 +289,9 @@ class Store:
 
         seqs = self._next_seqs(len(new))
         articles, mentions, actors, quotes = [], [], [], {}
+        terms: list[tuple[str, str, int]] = []
+        events: list[tuple[str, int, Any]] = []
+        claims: list[tuple[str, int, Any]] = []
         for (article_id, analyzed, minhash), seq in zip(new, seqs, strict=True):
             a = analyzed.article
             articles.append(records.ArticleRow(
@@ -299,10 +306,16 @@ class Store:
                 qid = quote_id(article_id, q.start, q.end, q.kind)
                 quotes.setdefault(qid, records.QuoteRow(qid, article_id, n, q.text, q.start, q.end, q.kind, q.cue,
                                                         q.sentence, q.speaker_key or None, list(q.mentions)))
+            terms += [(article_id, term, count) for term, count in analyzed.terms.items()]
+            events += [(article_id, n, e) for n, e in enumerate(analyzed.events)]
+            claims += [(article_id, n, c) for n, c in enumerate(analyzed.claims)]
         records.insert_articles(self.con, articles)
         records.insert_mentions(self.con, mentions)
         records.insert_actors(self.con, actors)
         records.insert_quotes(self.con, list(quotes.values()))
+        records.insert_terms(self.con, terms)
+        records.insert_event_mentions(self.con, events)
+        records.insert_claim_mentions(self.con, claims)
         self.add_bands([(a.id, a.minhash) for a in articles])
 
     def _next_seqs(self, count: int) -> list[int]:
@@ -456,27 +469,114 @@ class Store:
             yield from page
 
     def events(self) -> list[dict]:
-        return self._dicts(
-            "SELECT e.id, e.story_id, e.summary, e.kind, CAST(e.date AS VARCHAR) AS date, coalesce(e.actors, []) "
-            "AS actors, e.place, coalesce(s.sources, []) AS sources FROM events e LEFT JOIN ("
-            "SELECT event_id, list({'article_id': article_id, 'sentence': sentence} ORDER BY n) AS sources "
-            "FROM event_sources GROUP BY event_id) s ON s.event_id = e.id ORDER BY e.date, e.id")
+        return list(self.iter_events())
+
+    def iter_events(self, page_rows: int | None = None) -> Iterator[dict[str, Any]]:
+        """Timeline events in date order (undated last), a page at a time (keyset on the order)."""
+        yield from self._keyset(
+            "SELECT id, story_id, storyline_id, summary, kind, date, actors, place, weight, sources, "
+            "coalesce(date, '~') AS k1 FROM events", "k1", page_rows)
 
     def claims(self) -> list[dict]:
-        return self._dicts(
-            "SELECT c.id, c.story_id, c.text, c.value, coalesce(s.sources, []) AS sources, c.status FROM claims c "
-            "LEFT JOIN (SELECT claim_id, list({'article_id': article_id, 'sentence': sentence} ORDER BY n) AS sources "
-            "FROM claim_sources GROUP BY claim_id) s ON s.claim_id = c.id ORDER BY c.id")
+        return list(self.iter_claims())
+
+    def iter_claims(self, page_rows: int | None = None) -> Iterator[dict[str, Any]]:
+        """Claims by storyline, then the most sources first."""
+        yield from self._keyset(
+            "SELECT id, story_id, storyline_id, text, value, \"values\", unit, subject, status, sources, "
+            "storyline_id || lpad(CAST(99999 - len(sources) AS VARCHAR), 5, '0') AS k1 FROM claims", "k1", page_rows)
 
     def stories(self) -> list[dict]:
-        return self._dicts(
-            "SELECT s.id, s.title, coalesce(a.articles, []) AS articles, coalesce(s.summary, []) AS summary "
-            "FROM stories s LEFT JOIN (SELECT story_id, list(id ORDER BY seq) AS articles FROM articles "
-            "WHERE story_id IS NOT NULL GROUP BY story_id) a ON a.story_id = s.id ORDER BY s.id")
+        return list(self.iter_stories())
+
+    def iter_stories(self, page_rows: int | None = None) -> Iterator[dict[str, Any]]:
+        """Stories, largest first (ties: latest first), each with its articles in arrival order."""
+        import json
+
+        for row in self._keyset(
+                "WITH s AS (SELECT *, lpad(CAST(999999999 - size AS VARCHAR), 9, '0') || "
+                "CAST(9999999 - coalesce(CAST(last_date AS DATE) - DATE '2000-01-01', 0) AS VARCHAR) AS k1 FROM "
+                "stories) SELECT s.id, s.storyline_id, s.title, CAST(s.first_date AS VARCHAR) AS start, "
+                "CAST(s.last_date AS VARCHAR) AS \"end\", s.size, s.actors, s.outlets, s.summary, "
+                "s.outlet_comparison, coalesce(a.articles, []) AS articles, s.k1 FROM s LEFT JOIN (SELECT story_id, "
+                "list(id ORDER BY seq) AS articles FROM articles WHERE story_id IS NOT NULL GROUP BY story_id) a "
+                "ON a.story_id = s.id", "k1", page_rows):
+            row["outlet_comparison"] = json.loads(row["outlet_comparison"]) if row["outlet_comparison"] else {}
+            yield row
+
+    def storylines(self) -> list[dict]:
+        return list(self.iter_storylines())
+
+    def iter_storylines(self, page_rows: int | None = None) -> Iterator[dict[str, Any]]:
+        """Storylines, most stories first (ties: latest first)."""
+        yield from self._keyset(
+            "SELECT id, title, CAST(first_date AS VARCHAR) AS start, CAST(last_date AS VARCHAR) AS \"end\", "
+            "stories, actors, summary, lpad(CAST(999999999 - len(stories) AS VARCHAR), 9, '0') || "
+            "CAST(9999999 - coalesce(last_date - DATE '2000-01-01', 0) AS VARCHAR) AS k1 FROM storylines",
+            "k1", page_rows)
+
+    def storyline_items(self, storyline_id: str) -> dict[str, list[dict]]:
+        """One storyline's stories (date order), events (date order) and claims (most sources
+        first): what its page or report section shows."""
+        import json
+
+        stories = self._dicts(
+            "SELECT s.id, s.storyline_id, s.title, CAST(s.first_date AS VARCHAR) AS start, CAST(s.last_date AS "
+            "VARCHAR) AS \"end\", s.size, s.actors, s.outlets, s.summary, s.outlet_comparison, "
+            "coalesce(a.articles, []) AS articles FROM stories s LEFT JOIN (SELECT story_id, list(id ORDER BY seq) "
+            "AS articles FROM articles WHERE story_id IN (SELECT id FROM stories WHERE storyline_id = ?) "
+            "GROUP BY story_id) a ON a.story_id = s.id WHERE s.storyline_id = ? ORDER BY s.first_date NULLS LAST, s.id",
+            [storyline_id, storyline_id])
+        for story in stories:
+            story["outlet_comparison"] = json.loads(story["outlet_comparison"]) if story["outlet_comparison"] else {}
+        events = self._dicts("SELECT id, story_id, storyline_id, summary, kind, date, actors, place, weight, sources "
+                             "FROM events WHERE storyline_id = ? ORDER BY coalesce(date, '~'), id", [storyline_id])
+        claims = self._dicts("SELECT id, story_id, storyline_id, text, value, \"values\", unit, subject, status, "
+                             "sources FROM claims WHERE storyline_id = ? ORDER BY len(sources) DESC, id",
+                             [storyline_id])
+        return {"stories": stories, "events": events, "claims": claims}
+
+    def actor_edges(self, storyline_id: str | None = None) -> list[dict]:
+        """The actor graph's edges (of one storyline), strongest first."""
+        where = "" if storyline_id is None else "WHERE storyline_id = ? "
+        return self._dicts(f"SELECT storyline_id, source, target, kind, weight, articles FROM actor_edges {where}"
+                           "ORDER BY storyline_id, weight DESC, source, target, kind",
+                           [] if storyline_id is None else [storyline_id])
+
+    def iter_actor_edges(self, page_rows: int | None = None) -> Iterator[dict[str, Any]]:
+        yield from self._keyset(
+            "SELECT storyline_id, source, target, kind, weight, articles, storyline_id || '|' || "
+            "lpad(CAST(999999999 - weight AS VARCHAR), 9, '0') || '|' || source || '|' || target || '|' || kind "
+            "AS k1 FROM actor_edges", "k1", page_rows)
+
+    def _keyset(self, select: str, key: str, page_rows: int | None) -> Iterator[dict[str, Any]]:
+        """Rows of `select` in order of its text column `key` (unique together with `id` when the
+        select has one), a page per query; `key` is not yielded."""
+        has_id = " id," in select.split("FROM")[0] or select.lstrip().startswith("SELECT id")
+        order = f"{key}, id" if has_id else key
+        after: tuple | None = None
+        limit = max(page_rows or self.page_rows, 1)
+        while True:
+            if after is None:
+                where, params = "", []
+            elif has_id:
+                where, params = f"WHERE {key} > ? OR ({key} = ? AND id > ?)", [after[0], after[0], after[1]]
+            else:
+                where, params = f"WHERE {key} > ?", [after[0]]
+            page = self._dicts(f"SELECT * FROM ({select}) {where} ORDER BY {order} LIMIT ?", params + [limit])
+            if not page:
+                return
+            for row in page:
+                value = row.pop(key)
+                after = (value, row.get("id"))
+                yield row
+            if len(page) < limit:
+                return
 
     def stats(self) -> dict[str, int]:
         out = {}
-        for table in ("articles", "actors", "quotes", "events", "claims", "stories", "runs", "skipped", "failures"):
+        for table in ("articles", "actors", "quotes", "events", "claims", "stories", "storylines", "runs", "skipped",
+                      "failures"):
             out[table] = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         out["duplicates"] = self.duplicate_count()
         return out

@@ -39,6 +39,10 @@ class CorpusTables:
     def set_watermark(self, seq: int) -> None:
         self.store._set_meta("corpus_seq", str(seq))
 
+    def reset_pending(self) -> bool:
+        """An upgrade asked for every article to be taken in again (store/migrate.py)."""
+        return self.store._meta("corpus_reset") == "1"
+
     def layout(self) -> Layout:
         return self.store.lsh_layout()
 
@@ -60,6 +64,7 @@ class CorpusTables:
             self.store.add_bands([(article_id, minhash) for _, article_id, minhash in chunk])
             after = chunk[-1][0]
         self.set_watermark(0)
+        self.con.execute("DELETE FROM meta WHERE key = 'corpus_reset'")
 
     def begin(self, since: int, until: int | None = None) -> tuple[int, int]:
         """Mark the articles after `since` (up to `until`) as this update's new ones; returns

@@ -21,7 +21,7 @@ from storyline.store import records, rows
 if TYPE_CHECKING:
     from storyline.store import Store
 
-__all__ = ["from_version_1"]
+__all__ = ["from_version_1", "from_version_2"]
 
 _TABLES = ("runs", "skipped", "failures", "articles", "article_sources", "actors", "quotes", "events", "claims",
            "stories")
@@ -198,3 +198,21 @@ def _has_column(store: Store, table: str, column: str) -> bool:
 
 def _scalar(store: Store, sql: str, needs: str) -> int:
     return store.con.execute(sql).fetchone()[0] if _has_table(store, f"v1_{needs}") else 0
+
+
+# version 2 created the story layer's tables as placeholders that nothing wrote; version 3 gives
+# them their real shape
+_PLACEHOLDERS = ("stories", "storylines", "events", "event_sources", "claims", "claim_sources")
+
+
+def from_version_2(store: Store, schema: str) -> None:
+    """Give a version-2 store the story layer. Its placeholder tables (always empty) are
+    replaced, and the corpus stage is set to take every article in again at the next run (a
+    rebuild: the story layer has to see all of them). Articles analysed by version 2 have no
+    key terms, event mentions or figures; `storyline rebuild --reanalyze` adds them."""
+    con = store.con
+    for table in _PLACEHOLDERS:
+        con.execute(f"DROP TABLE IF EXISTS main.{table}")
+    con.execute(schema)
+    store._set_meta("corpus_seq", "0")
+    store._set_meta("corpus_reset", "1")

@@ -113,3 +113,36 @@ def insert_quotes(con: duckdb.DuckDBPyConnection, quotes: Sequence[QuoteRow]) ->
     mentioned = [(q.id, n, key) for q in quotes for n, key in enumerate(q.mentions)]
     rows.write(con, "INSERT INTO quote_mentions (quote_id, n, actor_key) SELECT quote_id, n, actor_key FROM {rows}",
                quote_id=[m[0] for m in mentioned], n=[m[1] for m in mentioned], actor_key=[m[2] for m in mentioned])
+
+
+def insert_terms(con: duckdb.DuckDBPyConnection, terms: Sequence[tuple[str, str, int]]) -> None:
+    """(article id, term, count) rows."""
+    rows.write(con, "INSERT INTO article_terms (article_id, term, n) SELECT article_id, term, CAST(n AS INTEGER) "
+                    "FROM {rows}",
+               article_id=[t[0] for t in terms], term=[t[1] for t in terms], n=[t[2] for t in terms])
+
+
+def insert_event_mentions(con: duckdb.DuckDBPyConnection, events: Sequence[tuple[str, int, Any]]) -> None:
+    """(article id, position, EventMention) rows."""
+    rows.write(con, "INSERT INTO event_mentions (article_id, n, sentence, kind, trigger, start_char, end_char, "
+                    "actors, place, date, date_text) SELECT article_id, n, sentence, kind, trigger, start_char, "
+                    "end_char, CAST(actors AS VARCHAR[]), CAST(place AS VARCHAR), CAST(date AS VARCHAR), "
+                    "CAST(date_text AS VARCHAR) FROM {rows}",
+               article_id=[e[0] for e in events], n=[e[1] for e in events],
+               sentence=[e[2].sentence for e in events], kind=[e[2].kind for e in events],
+               trigger=[e[2].trigger for e in events], start_char=[e[2].start for e in events],
+               end_char=[e[2].end for e in events], actors=[list(e[2].actors) for e in events],
+               place=[e[2].place for e in events], date=[e[2].date for e in events],
+               date_text=[e[2].date_text for e in events])
+
+
+def insert_claim_mentions(con: duckdb.DuckDBPyConnection, claims: Sequence[tuple[str, int, Any]]) -> None:
+    """(article id, position, ClaimMention) rows."""
+    rows.write(con, "INSERT INTO claim_mentions (article_id, n, sentence, text, start_char, end_char, value, unit, "
+                    "subject) SELECT article_id, n, sentence, text, start_char, end_char, CAST(value AS DOUBLE), "
+                    "CAST(unit AS VARCHAR), CAST(subject AS VARCHAR) FROM {rows}",
+               article_id=[c[0] for c in claims], n=[c[1] for c in claims],
+               sentence=[c[2].sentence for c in claims], text=[c[2].text for c in claims],
+               start_char=[c[2].start for c in claims], end_char=[c[2].end for c in claims],
+               value=[float(c[2].value) for c in claims], unit=[c[2].unit for c in claims],
+               subject=[c[2].subject for c in claims])

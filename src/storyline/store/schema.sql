@@ -1,5 +1,6 @@
--- storyline's store, schema version 2 (store/__init__.py SCHEMA_VERSION; store/migrate.py
--- upgrades version 1, which kept each article's analysis in JSON text columns).
+-- storyline's store, schema version 3 (store/__init__.py SCHEMA_VERSION; store/migrate.py
+-- upgrades version 1, which kept each article's analysis in JSON text columns, and version 2,
+-- whose story-layer tables were placeholders and whose articles had no terms, events or figures).
 --
 -- Three layers, each written by one party:
 --   per-article records   written once, with the worker batch that analysed the article
@@ -122,6 +123,37 @@ CREATE TABLE IF NOT EXISTS lsh_bands (
     article_id VARCHAR NOT NULL
 );
 
+-- the story layer's per-article inputs, written with the article like the others
+CREATE TABLE IF NOT EXISTS article_terms (
+    article_id VARCHAR NOT NULL,
+    term       VARCHAR NOT NULL,
+    n          INTEGER NOT NULL            -- occurrences in the article
+);
+CREATE TABLE IF NOT EXISTS event_mentions (
+    article_id VARCHAR NOT NULL,
+    n          INTEGER NOT NULL,           -- position in the article's list
+    sentence   INTEGER NOT NULL,
+    kind       VARCHAR NOT NULL,
+    trigger    VARCHAR NOT NULL,
+    start_char INTEGER NOT NULL,
+    end_char   INTEGER NOT NULL,
+    actors     VARCHAR[] NOT NULL,         -- article actor keys, resolved through actor_keys when read
+    place      VARCHAR,
+    date       VARCHAR,                    -- YYYY | YYYY-MM | YYYY-MM-DD
+    date_text  VARCHAR
+);
+CREATE TABLE IF NOT EXISTS claim_mentions (
+    article_id VARCHAR NOT NULL,
+    n          INTEGER NOT NULL,
+    sentence   INTEGER NOT NULL,
+    text       VARCHAR NOT NULL,
+    start_char INTEGER NOT NULL,
+    end_char   INTEGER NOT NULL,
+    value      DOUBLE NOT NULL,
+    unit       VARCHAR,
+    subject    VARCHAR
+);
+
 -- ---- corpus state: per-key aggregates of article_actors --------------------------------------
 CREATE TABLE IF NOT EXISTS actor_keys (
     key         VARCHAR NOT NULL,
@@ -171,53 +203,85 @@ CREATE TABLE IF NOT EXISTS actor_articles (
                                            -- keeps its list order: positions, all below any seq)
 );
 
--- ---- the story layer (filled by the stages to come) -------------------------------------------
+-- ---- the story layer ----------------------------------------------------------------------
+-- state: document frequencies of key terms over the articles taken in (in seq order), and each
+-- story's compact profile, which is all a new article is compared with
+CREATE TABLE IF NOT EXISTS term_df (
+    term VARCHAR NOT NULL,
+    df   BIGINT NOT NULL                   -- one row per term
+);
+CREATE TABLE IF NOT EXISTS story_profiles (
+    story_id  VARCHAR NOT NULL,            -- one row per live story (merged ones are deleted)
+    size      INTEGER NOT NULL,
+    first_date DATE,
+    last_date  DATE,
+    last_seq  BIGINT NOT NULL,
+    terms     STRUCT(k VARCHAR, w DOUBLE)[] NOT NULL,
+    actors    STRUCT(k VARCHAR, w DOUBLE)[] NOT NULL,
+    first_seq BIGINT NOT NULL,             -- the seq of the article that started it
+    weight    DOUBLE NOT NULL,             -- members that shaped the profile
+    title_article VARCHAR NOT NULL         -- its first article's id
+);
+CREATE TABLE IF NOT EXISTS story_links (    -- storyline links between stories, as decided
+    story_id VARCHAR NOT NULL,
+    other_id VARCHAR NOT NULL
+);
+-- results
 CREATE TABLE IF NOT EXISTS stories (
-    id          VARCHAR PRIMARY KEY,
-    title       VARCHAR,
-    summary     VARCHAR[],
-    first_date  DATE,
-    last_date   DATE,
-    status      VARCHAR,                   -- active | cold: a new article is compared with active stories
-    key_terms   VARCHAR[],                 -- the compact profile a new article is compared with
-    key_actors  VARCHAR[],                 -- actor ids
-    centroid    FLOAT[],
-    updated_run INTEGER
+    id           VARCHAR PRIMARY KEY,      -- hash of its first article's id
+    storyline_id VARCHAR NOT NULL,
+    title        VARCHAR,                  -- a member article's title, as written
+    first_date   DATE,
+    last_date    DATE,
+    size         INTEGER NOT NULL,         -- articles
+    actors       VARCHAR[] NOT NULL,       -- key actor ids, most central first
+    outlets      VARCHAR[] NOT NULL,
+    summary      STRUCT(article_id VARCHAR, sentence VARCHAR)[] NOT NULL,
+    outlet_comparison VARCHAR              -- JSON (corpus/outlets.compare_outlets)
 );
 CREATE TABLE IF NOT EXISTS storylines (
-    id         VARCHAR PRIMARY KEY,
-    story_id   VARCHAR NOT NULL,
+    id         VARCHAR PRIMARY KEY,        -- its first story's id
     title      VARCHAR,
     first_date DATE,
-    last_date  DATE
+    last_date  DATE,
+    stories    VARCHAR[] NOT NULL,         -- in date order
+    actors     VARCHAR[] NOT NULL,
+    summary    STRUCT(article_id VARCHAR, sentence VARCHAR)[] NOT NULL
 );
 CREATE TABLE IF NOT EXISTS events (
-    id           VARCHAR PRIMARY KEY,
+    id           VARCHAR NOT NULL,
     story_id     VARCHAR,
-    storyline_id VARCHAR,
-    summary      VARCHAR,
-    kind         VARCHAR,
-    date         DATE,
+    storyline_id VARCHAR NOT NULL,
+    summary      VARCHAR NOT NULL,
+    kind         VARCHAR NOT NULL,
+    date         VARCHAR,                  -- YYYY | YYYY-MM | YYYY-MM-DD
     place        VARCHAR,
-    actors       VARCHAR[]                 -- actor ids
-);
-CREATE TABLE IF NOT EXISTS event_sources (
-    event_id   VARCHAR NOT NULL,
-    n          INTEGER NOT NULL,
-    article_id VARCHAR NOT NULL,
-    sentence   INTEGER
+    actors       VARCHAR[] NOT NULL,       -- actor ids
+    weight       INTEGER NOT NULL,         -- distinct non-duplicate articles among the sources
+    sources      STRUCT(article_id VARCHAR, sentence VARCHAR)[] NOT NULL
 );
 CREATE TABLE IF NOT EXISTS claims (
-    id       VARCHAR PRIMARY KEY,
-    story_id VARCHAR,
-    text     VARCHAR NOT NULL,
-    value    DOUBLE,
-    unit     VARCHAR,
-    status   VARCHAR                       -- corroborated | disputed | single-source
+    id           VARCHAR NOT NULL,
+    story_id     VARCHAR,
+    storyline_id VARCHAR NOT NULL,
+    text         VARCHAR NOT NULL,
+    value        DOUBLE,
+    "values"     DOUBLE[] NOT NULL,
+    unit         VARCHAR,
+    subject      VARCHAR,
+    status       VARCHAR NOT NULL,         -- corroborated | single-source | contested
+    sources      STRUCT(article_id VARCHAR, sentence VARCHAR)[] NOT NULL
 );
-CREATE TABLE IF NOT EXISTS claim_sources (
-    claim_id   VARCHAR NOT NULL,
-    n          INTEGER NOT NULL,
-    article_id VARCHAR NOT NULL,
-    sentence   INTEGER
+CREATE TABLE IF NOT EXISTS actor_edges (    -- the actor graph, per storyline
+    storyline_id VARCHAR NOT NULL,
+    source       VARCHAR NOT NULL,         -- actor ids; for co-occurrence source < target
+    target       VARCHAR NOT NULL,
+    kind         VARCHAR NOT NULL,         -- cooccurrence | quoted_about (source spoke of target)
+    weight       INTEGER NOT NULL,
+    articles     VARCHAR[] NOT NULL
+);
+CREATE TABLE IF NOT EXISTS outlet_labels (  -- from `analyze --outlets FILE`
+    outlet VARCHAR NOT NULL,
+    label  VARCHAR NOT NULL,               -- the CSV column: country, lean, owner, ...
+    value  VARCHAR NOT NULL
 );

@@ -102,6 +102,8 @@ def _analyze(paths: list[str], out: Path, settings: Settings, quiet: bool) -> No
         report = _run_with_progress(paths, settings, quiet)
     except (ModelNotInstalled, WorkerStartError) as exc:
         _fail(str(exc))
+    except ValueError as exc:  # a bad outlet labels file, named with its line
+        _fail(str(exc))
     if report.documents == 0:
         reasons = "; ".join(f"{s.source}: {s.reason}" for s in report.skipped[:3]) or "no input documents"
         _fail(f"nothing was processed ({reasons})")
@@ -147,10 +149,18 @@ def analyze(
                                     help="Run extract + analyze as Dask tasks: local:N (N worker processes here) "
                                          "or a scheduler address such as tcp://host:8786 "
                                          "(pip install 'storyline[dask]')."),
+    outlets: Path | None = typer.Option(None, "--outlets", metavar="CSV", show_default=False,
+                                        help="Outlet labels: a CSV with an 'outlet' column and any label columns "
+                                             "(country, lean, owner); the outlet comparison then shows coverage per "
+                                             "label and blindspots. Stored for later runs."),
     quiet: bool = QUIET,
 ) -> None:
     """Read news pages (HTML, text, JSONL, WARC, RSS), store them, and write the dossier."""
     settings = _settings(db, workers, max_mb, model, timeout, retry_failed)
+    if outlets is not None:
+        if not outlets.is_file():
+            _fail(f"no outlet labels file at {outlets}")
+        settings = settings.with_(outlets=outlets)
     _analyze(paths, out, settings.with_(dask=dask) if dask else settings, quiet)
 
 
@@ -158,13 +168,28 @@ def analyze(
 def export(
     db: Path = DB,
     out: Path = typer.Option(Path("dossier.json"), "--out", "-o", metavar="FILE", help="Where to write dossier.json."),
+    graphml: Path | None = typer.Option(None, "--graphml", metavar="FILE", show_default=False,
+                                        help="Also write the actor graph as GraphML (Gephi, yEd, Cytoscape)."),
+    csv_dir: Path | None = typer.Option(None, "--csv", metavar="DIR", show_default=False,
+                                        help="Also write one CSV per dossier list (articles, actors, quotes, events, "
+                                             "claims, stories, storylines, actor_edges) into DIR."),
 ) -> None:
-    """Write dossier.json from the store alone."""
+    """Write dossier.json (and, if asked, GraphML and CSV) from the store alone."""
+    from storyline.views.csv_export import write_csv
+    from storyline.views.export import dossier_sections
+    from storyline.views.graphml import write_store_graphml
+
     if not db.exists():
         _fail(f"no storyline database at {db}; run `storyline analyze` first")
     with open_store(db, read_only=True) as store:
         write_dossier(store, out)
-    out_console.print(f"wrote {out}")
+        out_console.print(f"wrote {out}")
+        if graphml is not None:
+            write_store_graphml(store, graphml)
+            out_console.print(f"wrote {graphml}")
+        if csv_dir is not None:
+            written = write_csv(dossier_sections(store), csv_dir)
+            out_console.print(f"wrote {len(written)} CSV files to {csv_dir}")
 
 
 @app.command()
@@ -224,7 +249,8 @@ def stats(db: Path = DB,
 
 @app.command()
 def rebuild(db: Path = DB, quiet: bool = QUIET) -> None:
-    """Derive near-duplicates, actors and quote speakers again from the stored articles alone."""
+    """Derive near-duplicates, actors, quote speakers, stories, storylines, the timeline and claims
+    again from the stored articles alone."""
     from storyline.corpus.stage import rebuild as rebuild_corpus
     from storyline.store.search import SearchUnavailable
 

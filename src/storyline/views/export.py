@@ -52,10 +52,12 @@ def dossier_sections(store: Store) -> Iterator[tuple[str, Any]]:
     said = quotes_by_speaker(store)
     yield "actors", ({**actor, "quotes": said.get(actor["id"], [])} for actor in store.iter_actors())
     yield "quotes", store.iter_quotes()
-    # still empty (their stages are to come): read whole until they hold enough to page
-    yield "events", store.events()
-    yield "claims", store.claims()
-    yield "stories", store.stories()
+    yield "events", store.iter_events()
+    yield "claims", store.iter_claims()
+    yield "stories", store.iter_stories()
+    # additions to the contract: the arcs of stories, and the actor graph's edges
+    yield "storylines", store.iter_storylines()
+    yield "actor_edges", store.iter_actor_edges()
 
 
 def build_dossier(store: Store) -> dict[str, Any]:

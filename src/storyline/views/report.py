@@ -22,6 +22,7 @@ from jinja2 import Environment, PackageLoader, Template, select_autoescape
 
 from storyline.store import Store
 from storyline.views.export import replacing
+from storyline.views.graph_svg import graph_from_edges, graph_svg
 
 # places are settings, not actors a reader follows; they stay in dossier.json
 TABLE_KINDS = ("person", "organization", "country")
@@ -32,6 +33,9 @@ WEB_SCHEMES = ("http", "https", "ftp")
 ARTICLE_FIELDS = ("id", "source", "title", "outlet", "author", "published", "duplicate_of")
 
 Articles = list[dict[str, Any]]
+# a storyline -> its stories, events and claims; a storyline id -> its graph's edges
+ItemsOf = Callable[[dict[str, Any]], dict[str, list[dict[str, Any]]]]
+EdgesOf = Callable[[str], list[dict[str, Any]]]
 # the articles given, in that order, each with its text
 InFull = Callable[[Articles], Iterable[dict[str, Any]]]
 
@@ -49,6 +53,11 @@ class ReportLimits:
     unattributed: int = 50
     overview: int = 10
     lead_chars: int = 280
+    storylines: int = 10
+    stories_per_storyline: int = 12
+    events: int = 30
+    claims: int = 20
+    outlets: int = 12
 
 
 def anchor(prefix: str, item_id: object) -> str:
@@ -157,20 +166,45 @@ def _said(quotes: Callable[[], Iterable[dict[str, Any]]], order: dict[str, int],
             "per_actor": per_actor, "unattributed": unattributed, "unattributed_count": unattributed_count}
 
 
+def _storylines(storylines: Iterable[dict[str, Any]], items_of: ItemsOf, edges_of: EdgesOf,
+                names: dict[str, str], kinds: dict[str, str], limits: ReportLimits) -> list[dict[str, Any]]:
+    """The report's lead: the largest storylines (as the store ranks them), each with its stories,
+    timeline, claims and actor graph, capped by `limits`."""
+    out = []
+    for line in storylines:
+        if len(out) >= max(limits.storylines, 0):
+            break
+        items = items_of(line)
+        stories = items["stories"]
+        edges = edges_of(line["id"])
+        graph = graph_from_edges(edges, {a: (names.get(a, a), kinds.get(a, "unknown")) for e in edges
+                                         for a in (e["source"], e["target"])})
+        dated = [e for e in items["events"] if e["date"]]
+        out.append({**line, "stories_shown": stories[:limits.stories_per_storyline], "stories_total": len(stories),
+                    "events": (dated + [e for e in items["events"] if not e["date"]])[:limits.events],
+                    "events_total": len(items["events"]), "claims": items["claims"][:limits.claims],
+                    "claims_total": len(items["claims"]), "svg": graph_svg(graph) if edges else None})
+    return out
+
+
 def _context(articles: Articles, in_full: InFull, actors: Iterable[dict[str, Any]],
              quotes: Callable[[], Iterable[dict[str, Any]]], counts: dict[str, int], top_actors: int,
-             limits: ReportLimits, actor_quotes: Callable[[dict[str, Any]], int] | None = None) -> dict[str, Any]:
+             limits: ReportLimits, actor_quotes: Callable[[dict[str, Any]], int] | None = None,
+             storylines: Callable[[dict[str, str], dict[str, str]], list[dict[str, Any]]] | None = None
+             ) -> dict[str, Any]:
     """What the template needs, from `articles` without their texts (`in_full` gives them back
     with their texts, in the order given, as the page is written), the actors and two passes
     over the quotes. `actor_quotes` counts an actor's quotes, by default from the quotes."""
     articles = by_date(articles)
     order = {a["id"]: i for i, a in enumerate(articles)}
     names: dict[str, str] = {}
+    kinds: dict[str, str] = {}
     table = []
     n_actors = 0
     for actor in actors:
         n_actors += 1
         names[actor["id"]] = actor["name"]
+        kinds[actor["id"]] = actor["kind"]
         if actor["kind"] in TABLE_KINDS:
             table.append(actor)
     ranked = rank_actors(table)
@@ -195,6 +229,7 @@ def _context(articles: Articles, in_full: InFull, actors: Iterable[dict[str, Any
         "outlets": len({a["outlet"] for a in articles if a.get("outlet")}),
         "first_date": min(dates, default=None), "last_date": max(dates, default=None),
         "undated": len(articles) - len(dates),
+        "storylines": storylines(names, kinds) if storylines else [],
     }
 
 
@@ -213,9 +248,26 @@ def _environment() -> Environment:
 
 
 def _dossier_context(dossier: dict[str, Any], top_actors: int, limits: ReportLimits | None) -> dict[str, Any]:
+    limits = limits or ReportLimits()
+    stories = {s["id"]: s for s in dossier.get("stories", [])}
+    by_line: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: {"events": [], "claims": []})
+    for key in ("events", "claims"):
+        for item in dossier.get(key, []):
+            by_line[item.get("storyline_id")][key].append(item)
+    edges: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for edge in dossier.get("actor_edges", []):
+        edges[edge["storyline_id"]].append(edge)
+
+    def items_of(line: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+        return {"stories": [stories[s] for s in line["stories"] if s in stories], **by_line[line["id"]]}
+
+    def storylines(names: dict[str, str], kinds: dict[str, str]) -> list[dict[str, Any]]:
+        return _storylines(dossier.get("storylines", []), items_of, lambda i: edges[i], names, kinds, limits)
+
     return _context(dossier["articles"], lambda ordered: ordered, dossier["actors"], lambda: dossier["quotes"],
-                    {key: len(dossier[key]) for key in ("events", "claims", "stories")}, top_actors,
-                    limits or ReportLimits(), actor_quotes=lambda actor: len(actor.get("quotes") or []))
+                    {key: len(dossier.get(key, [])) for key in ("events", "claims", "stories", "storylines")},
+                    top_actors, limits, actor_quotes=lambda actor: len(actor.get("quotes") or []),
+                    storylines=storylines)
 
 
 def render_report(dossier: dict[str, Any], top_actors: int = TOP_ACTORS, limits: ReportLimits | None = None) -> str:
@@ -245,9 +297,16 @@ def write_report_from_store(store: Store, path: Path, top_actors: int = TOP_ACTO
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryFile(dir=path.parent) as spool:
         articles, in_full = _spool_texts(store, spool)
-        counts = {"events": len(store.events()), "claims": len(store.claims()), "stories": len(store.stories())}
-        context = _context(articles, in_full, store.iter_actors(), store.iter_quotes, counts, top_actors,
-                           limits or ReportLimits())
+        stats = store.stats()
+        counts = {key: stats[key] for key in ("events", "claims", "stories", "storylines")}
+        limits = limits or ReportLimits()
+
+        def storylines(names: dict[str, str], kinds: dict[str, str]) -> list[dict[str, Any]]:
+            return _storylines(store.iter_storylines(), lambda line: store.storyline_items(line["id"]),
+                               store.actor_edges, names, kinds, limits)
+
+        context = _context(articles, in_full, store.iter_actors(), store.iter_quotes, counts, top_actors, limits,
+                           storylines=storylines)
         with replacing(path) as out:
             _template().stream(**context).dump(out)
 

@@ -1,0 +1,144 @@
+"""Storylines: stories chained by what their coverage shares.
+
+A storyline links stories that the coverage itself connects: the same key actors, and the
+same thread of terms (the 2019 Hanoi summit's reports name Singapore and "summit",
+"denuclearization", "sanctions" as the 2018 Singapore summit's did). Two happenings of one
+kind with different people (two celebrities' rehab stays) share words but not key actors, so
+they stay apart; one happening's aftermath months later (a cathedral reopening after its
+fire) shares both and is linked.
+
+A link is decided on two profiles alone (`should_link`), so it never changes when other stories
+arrive; storylines are the connected components of the links (union-find), named after their
+earliest story. Per new or changed story the work is bounded: its candidates are the stories
+sharing one of its key actors (the store finds them by actor id), ranked by actor likeness and
+cut at `max_candidates`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from storyline.corpus.stories import StoryProfile
+
+__all__ = ["StorylineParams", "StorylineLinker", "key_actors", "should_link", "link_scores"]
+
+
+@dataclass(frozen=True)
+class StorylineParams:
+    # a story's key actors: its heaviest actors (weights are TF-IDF, so an actor in every
+    # story, like a country named in passing, weighs little; ten, because a one-article story's
+    # weights cannot yet tell its protagonists from the people it quotes once)
+    key_actors: int = 10
+    # key actors two stories must share: one shared name is a coincidence (the same president
+    # in two unrelated stories), two are a thread
+    min_shared: int = 2
+    # cosine of the two stories' key-actor weights, and of their term centroids, to link
+    actor_link: float = 0.25
+    term_link: float = 0.1
+    # stories compared per new or changed story
+    max_candidates: int = 50
+
+
+def _cos(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    na = math.sqrt(sum(w * w for _, w in sorted(a.items())))
+    nb = math.sqrt(sum(w * w for _, w in sorted(b.items())))
+    if not na or not nb:
+        return 0.0
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b[k] for k, w in sorted(a.items()) if k in b) / (na * nb)
+
+
+def key_actors(story: StoryProfile, params: StorylineParams) -> dict[str, float]:
+    top = sorted(story.actors.items(), key=lambda kv: (-kv[1], kv[0]))[:params.key_actors]
+    return dict(top)
+
+
+def link_scores(a: StoryProfile, b: StoryProfile, params: StorylineParams) -> tuple[int, float, float]:
+    """(key actors shared, cosine of key actors, cosine of terms)."""
+    ka, kb = key_actors(a, params), key_actors(b, params)
+    return len(ka.keys() & kb.keys()), _cos(ka, kb), _cos(a.terms, b.terms)
+
+
+def should_link(a: StoryProfile, b: StoryProfile, params: StorylineParams | None = None) -> bool:
+    """Does the coverage connect these two stories? A pure function of the two profiles."""
+    params = params or StorylineParams()
+    shared, actors, terms = link_scores(a, b, params)
+    return shared >= params.min_shared and actors >= params.actor_link and terms >= params.term_link
+
+
+def _order(story: StoryProfile) -> tuple:
+    return (story.first or date.max, story.first_seq, story.id)
+
+
+class StorylineLinker:
+    """Links and storylines over the stories it is shown.
+
+    `links`: the links decided earlier (the store's story_links), `stories`: profiles of the
+    stories those links touch (for naming storylines by their earliest story)."""
+
+    def __init__(self, links: Iterable[tuple[str, str]] = (), stories: Iterable[StoryProfile] = (),
+                 params: StorylineParams | None = None) -> None:
+        self.params = params or StorylineParams()
+        self.stories: dict[str, StoryProfile] = {s.id: s for s in stories}
+        self._parent: dict[str, str] = {}
+        self.links: set[tuple[str, str]] = set()
+        for a, b in links:
+            self._link(a, b)
+
+    def _find(self, x: str) -> str:
+        self._parent.setdefault(x, x)
+        root = x
+        while self._parent[root] != root:
+            root = self._parent[root]
+        while self._parent[x] != root:
+            self._parent[x], x = root, self._parent[x]
+        return root
+
+    def _link(self, a: str, b: str) -> None:
+        self.links.add((min(a, b), max(a, b)))
+        ra, rb = self._find(a), self._find(b)
+        if ra != rb:
+            self._parent[max(ra, rb)] = min(ra, rb)
+
+    def add(self, story: StoryProfile, candidates: Iterable[StoryProfile] | None = None) -> list[tuple[str, str]]:
+        """Take in a new or changed story; compare it with `candidates` (stories sharing one of
+        its key actors; by default every story held) and return the links it gained."""
+        p = self.params
+        self.stories[story.id] = story
+        self._find(story.id)
+        pool = [c for c in (self.stories.values() if candidates is None else candidates) if c.id != story.id]
+        mine = key_actors(story, p)
+        pool = [c for c in pool if mine.keys() & key_actors(c, p).keys()]
+        pool.sort(key=lambda c: (-_cos(mine, key_actors(c, p)), c.id))
+        gained = []
+        for other in pool[:p.max_candidates]:
+            self.stories.setdefault(other.id, other)
+            if should_link(story, other, p):
+                pair = (min(story.id, other.id), max(story.id, other.id))
+                if pair not in self.links:
+                    gained.append(pair)
+                self._link(story.id, other.id)
+        return gained
+
+    def storylines(self) -> dict[str, list[str]]:
+        """storyline id (its earliest story's id) -> its stories, earliest first."""
+        groups: dict[str, list[str]] = {}
+        for sid in self._parent:
+            groups.setdefault(self._find(sid), []).append(sid)
+        out = {}
+        for members in groups.values():
+            known = [self.stories[s] for s in members if s in self.stories]
+            ordered = [s.id for s in sorted(known, key=_order)] + sorted(s for s in members if s not in self.stories)
+            out[ordered[0]] = ordered
+        return out
+
+    def storyline_of(self, story_id: str) -> str:
+        root = self._find(story_id)
+        for line_id, members in self.storylines().items():
+            if root == self._find(members[0]):
+                return line_id
+        return story_id

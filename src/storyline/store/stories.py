@@ -1,0 +1,348 @@
+"""The story layer's SQL: its state (document frequencies, story profiles, storyline links) and
+its results (stories, storylines, events, claims, the actor graph).
+
+Like store/corpus.py, every statement works on a set that the new articles determine: their
+own rows (the temporary table `corpus_new`), the stories active around their dates, the
+stories and storylines they touched. `reset` alone (the from-scratch path) reads everything.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from storyline.store import rows
+
+if TYPE_CHECKING:
+    from storyline.corpus.stories import StoryProfile
+    from storyline.store import Store
+
+__all__ = ["StoryTables"]
+
+_STATE = ("term_df", "story_profiles", "story_links")
+_RESULTS = ("stories", "storylines", "events", "claims", "actor_edges")
+SOURCES = "STRUCT(article_id VARCHAR, sentence VARCHAR)[]"
+
+
+def _day(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+class StoryTables:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.con = store.con
+
+    # ---- bookkeeping ------------------------------------------------------------------------
+    def n_docs(self) -> int:
+        return int(self.store._meta("story_docs") or 0)
+
+    def set_n_docs(self, n: int) -> None:
+        self.store._set_meta("story_docs", str(n))
+
+    def reset(self) -> None:
+        """Forget the story layer's state and results (dropped and created again: DuckDB
+        deletes many rows slowly)."""
+        for table in _STATE + _RESULTS:
+            self.con.execute(f"DROP TABLE {table}")
+        self.con.execute(self.store._schema())
+        self.con.execute("UPDATE articles SET story_id = NULL WHERE story_id IS NOT NULL")
+        self.set_n_docs(0)
+
+    # ---- the clusterer's inputs -------------------------------------------------------------
+    def new_articles(self, chunk: int) -> Iterator[list[dict[str, Any]]]:
+        """The new articles in seq order, `chunk` at a time, each with its key terms, its
+        actors (canonical ids and mentions) and its near-duplicate original's story so far."""
+        last = -(2 ** 63)
+        while True:
+            page = self.con.execute("SELECT seq FROM corpus_new WHERE seq > ? ORDER BY seq LIMIT ?",
+                                    [last, chunk]).fetchall()
+            if not page:
+                return
+            first, last = page[0][0], page[-1][0]
+            found = self._dicts(
+                "WITH n AS (SELECT id, seq FROM corpus_new WHERE seq BETWEEN ? AND ?) "
+                "SELECT a.id, a.seq, a.published, a.duplicate_of, o.story_id AS duplicate_story, "
+                "coalesce(t.terms, []) AS terms, coalesce(x.actors, []) AS actors FROM n "
+                "JOIN articles a ON a.id = n.id "
+                "LEFT JOIN articles o ON o.id = a.duplicate_of "
+                "LEFT JOIN (SELECT t.article_id, list({'k': t.term, 'n': t.n}) AS terms FROM article_terms t "
+                "JOIN n ON n.id = t.article_id GROUP BY t.article_id) t ON t.article_id = a.id "
+                "LEFT JOIN (SELECT aa.article_id, list({'k': k.actor_id, 'n': aa.mentions}) AS actors FROM "
+                "article_actors aa JOIN n ON n.id = aa.article_id JOIN actor_keys k ON k.key = aa.key "
+                "WHERE k.actor_id IS NOT NULL GROUP BY aa.article_id) x ON x.article_id = a.id "
+                "ORDER BY a.seq", [first, last])
+            yield found
+
+    def df(self, terms: Iterable[str]) -> dict[str, int]:
+        return dict(rows.read(self.con, "SELECT d.term, d.df FROM term_df d JOIN {rows} r ON r.term = d.term",
+                              term=sorted(set(terms))))
+
+    def add_df(self, delta: dict[str, int]) -> None:
+        """Add document-frequency increments (one statement each way: update, then insert)."""
+        terms = list(delta)
+        rows.write(self.con, "UPDATE term_df SET df = term_df.df + r.n FROM {rows} r WHERE term_df.term = r.term",
+                   term=terms, n=[delta[t] for t in terms])
+        rows.write(self.con, "INSERT INTO term_df (term, df) SELECT r.term, r.n FROM {rows} r "
+                             "ANTI JOIN term_df d ON d.term = r.term", term=terms, n=[delta[t] for t in terms])
+
+    def candidate_profiles(self, lo: date | None, hi: date | None, min_seq: int) -> list[StoryProfile]:
+        """A superset of the stories active for a batch (see stories.candidate_bounds)."""
+        where = "last_seq >= ?"
+        params: list[Any] = [min_seq]
+        if lo is not None and hi is not None:
+            where += " OR (first_date <= ? AND last_date >= ?)"
+            params += [hi, lo]
+        return self._profiles(f"WHERE {where}", params)
+
+    def profiles(self, ids: Iterable[str]) -> list[StoryProfile]:
+        ids = sorted(set(ids))
+        if not ids:
+            return []
+        return self._profiles("WHERE story_id IN (SELECT unnest(?))", [ids])
+
+    def _profiles(self, where: str, params: list[Any]) -> list[StoryProfile]:
+        from storyline.corpus.stories import StoryProfile
+
+        found = self.con.execute(
+            "SELECT story_id, size, first_date, last_date, last_seq, terms, actors, first_seq, weight, title_article "
+            f"FROM story_profiles {where} ORDER BY story_id", params).fetchall()
+        return [StoryProfile(id=r[0], size=r[1], first=_day(r[2]), last=_day(r[3]), last_seq=r[4],
+                             terms={x["k"]: x["w"] for x in r[5]}, actors={x["k"]: x["w"] for x in r[6]},
+                             first_seq=r[7], weight=r[8], title_article=r[9]) for r in found]
+
+    def save_profiles(self, changed: Sequence[StoryProfile], gone: Iterable[str]) -> None:
+        drop = sorted({p.id for p in changed} | set(gone))
+        rows.write(self.con, "DELETE FROM story_profiles USING {rows} r WHERE story_profiles.story_id = r.id", id=drop)
+        rows.write(
+            self.con,
+            "INSERT INTO story_profiles (story_id, size, first_date, last_date, last_seq, terms, actors, first_seq, "
+            "weight, title_article) SELECT id, CAST(size AS INTEGER), CAST(CAST(first AS VARCHAR) AS DATE), "
+            "CAST(CAST(last AS VARCHAR) AS DATE), last_seq, "
+            "list_transform(list_zip(CAST(tk AS VARCHAR[]), CAST(tw AS DOUBLE[])), lambda x: {'k': x[1], 'w': x[2]}), "
+            "list_transform(list_zip(CAST(ak AS VARCHAR[]), CAST(aw AS DOUBLE[])), lambda x: {'k': x[1], 'w': x[2]}), "
+            "first_seq, CAST(weight AS DOUBLE), title_article FROM {rows}",
+            id=[p.id for p in changed], size=[p.size for p in changed],
+            first=[p.first.isoformat() if p.first else None for p in changed],
+            last=[p.last.isoformat() if p.last else None for p in changed],
+            last_seq=[p.last_seq for p in changed], tk=[list(p.terms) for p in changed],
+            tw=[[float(w) for w in p.terms.values()] for p in changed], ak=[list(p.actors) for p in changed],
+            aw=[[float(w) for w in p.actors.values()] for p in changed], first_seq=[p.first_seq for p in changed],
+            weight=[float(p.weight) for p in changed], title_article=[p.title_article for p in changed])
+
+    def assign(self, story_of: dict[str, str]) -> None:
+        rows.write(self.con, "UPDATE articles SET story_id = r.story FROM {rows} r WHERE articles.id = r.id",
+                   id=list(story_of), story=list(story_of.values()))
+
+    def merge(self, merged: dict[str, str]) -> None:
+        """Stories absorbed into others: their articles and links move to the survivor."""
+        rows.write(self.con, "UPDATE articles SET story_id = r.into FROM {rows} r WHERE articles.story_id = r.gone",
+                   gone=list(merged), into=list(merged.values()))
+        for column in ("story_id", "other_id"):
+            rows.write(self.con, f"UPDATE story_links SET {column} = r.into FROM {{rows}} r "
+                                 f"WHERE story_links.{column} = r.gone", gone=list(merged), into=list(merged.values()))
+        self.con.execute("DELETE FROM story_links WHERE story_id = other_id")
+
+    # ---- storylines -----------------------------------------------------------------------
+    def stories_sharing_actors(self, actor_ids: Iterable[str], exclude: Iterable[str]) -> list[StoryProfile]:
+        """Stories whose profile names one of these actors (a storyline's candidates)."""
+        ids = sorted(set(actor_ids))
+        if not ids:
+            return []
+        return self._profiles("WHERE story_id IN (SELECT DISTINCT p.story_id FROM story_profiles p, "
+                              "unnest(p.actors) AS u(x) WHERE x.k IN (SELECT unnest(?))) "
+                              "AND story_id NOT IN (SELECT unnest(?))", [ids, sorted(set(exclude))])
+
+    def add_links(self, links: Iterable[tuple[str, str]]) -> None:
+        pairs = sorted({(a, b) if a < b else (b, a) for a, b in links if a != b})
+        rows.write(self.con, "INSERT INTO story_links (story_id, other_id) SELECT r.a, r.b FROM {rows} r "
+                             "ANTI JOIN story_links l ON l.story_id = r.a AND l.other_id = r.b",
+                   a=[p[0] for p in pairs], b=[p[1] for p in pairs])
+
+    def component(self, story_ids: Iterable[str]) -> set[str]:
+        """Every story linked to these, transitively (a storyline)."""
+        seen = set(story_ids)
+        frontier = set(seen)
+        while frontier:
+            found = rows.read(self.con, "SELECT l.other_id FROM story_links l JOIN {rows} r ON r.id = l.story_id "
+                                        "UNION SELECT l.story_id FROM story_links l JOIN {rows} r ON r.id = l.other_id",
+                              id=sorted(frontier))
+            frontier = {r[0] for r in found} - seen
+            seen |= frontier
+        return seen
+
+    # ---- what a storyline's results are made of -----------------------------------------------
+    def members(self, story_ids: Iterable[str]) -> list[dict[str, Any]]:
+        """The articles of these stories (seq order) with what the results need: text and
+        sentence spans, metadata, the near-duplicate original."""
+        return self._dicts_rows(
+            "SELECT a.id, a.seq, a.story_id, a.title, a.outlet, CAST(a.published AS VARCHAR) AS published, "
+            "a.duplicate_of, a.text, a.sentences FROM articles a JOIN {rows} r ON r.id = a.story_id ORDER BY a.seq",
+            id=sorted(set(story_ids)))
+
+    def event_mentions(self, article_ids: Sequence[str]) -> list[dict[str, Any]]:
+        """The articles' event mentions, each with `actor_ids`: its actor keys resolved to the
+        canonical actors they belong to now."""
+        found = self._dicts_rows(
+            "SELECT e.article_id, e.n, e.sentence, e.kind, e.trigger, e.start_char, e.end_char, e.place, e.date, "
+            "e.date_text, e.actors FROM event_mentions e JOIN {rows} r ON r.id = e.article_id "
+            "ORDER BY e.article_id, e.n", id=list(article_ids))
+        keys = sorted({key for m in found for key in m["actors"]})
+        owner = dict(rows.read(self.con, "SELECT k.key, k.actor_id FROM actor_keys k JOIN {rows} r ON r.key = k.key "
+                                         "WHERE k.actor_id IS NOT NULL", key=keys))
+        for m in found:
+            m["actor_ids"] = [owner[key] for key in m["actors"] if key in owner]
+        return found
+
+    def claim_mentions(self, article_ids: Sequence[str]) -> list[dict[str, Any]]:
+        return self._dicts_rows(
+            "SELECT c.article_id, c.n, c.sentence, c.text, c.start_char, c.end_char, c.value, c.unit, c.subject "
+            "FROM claim_mentions c JOIN {rows} r ON r.id = c.article_id ORDER BY c.article_id, c.n",
+            id=list(article_ids))
+
+    def quotes(self, article_ids: Sequence[str]) -> list[dict[str, Any]]:
+        return self._dicts_rows(
+            "SELECT q.id, q.article_id, q.speaker, q.speaker_id, coalesce(m.ids, []) AS mentions FROM quotes q "
+            "JOIN {rows} r ON r.id = q.article_id LEFT JOIN (SELECT qm.quote_id, list(k.actor_id ORDER BY qm.n) "
+            "AS ids FROM quote_mentions qm JOIN quotes q2 ON q2.id = qm.quote_id JOIN {rows} r2 ON "
+            "r2.id = q2.article_id JOIN actor_keys k ON k.key = qm.actor_key WHERE k.actor_id IS NOT NULL "
+            "GROUP BY qm.quote_id) m ON m.quote_id = q.id ORDER BY q.article_id, q.n", id=list(article_ids))
+
+    def article_actor_ids(self, article_ids: Sequence[str]) -> list[tuple[str, list[str]]]:
+        """(article id, its actor ids, most mentioned first)."""
+        return [(r[0], r[1]) for r in rows.read(
+            self.con, "SELECT article_id, list(actor_id ORDER BY mentions DESC, actor_id) FROM "
+                      "(SELECT aa.article_id, k.actor_id, sum(aa.mentions) AS mentions FROM article_actors aa "
+                      "JOIN {rows} r ON r.id = aa.article_id JOIN actor_keys k ON k.key = aa.key "
+                      "WHERE k.actor_id IS NOT NULL GROUP BY aa.article_id, k.actor_id) "
+                      "GROUP BY article_id ORDER BY article_id",
+            id=list(article_ids))]
+
+    def actor_names(self, actor_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+        return {r[0]: (r[1], r[2]) for r in rows.read(
+            self.con, "SELECT a.id, a.name, a.kind FROM actors a JOIN {rows} r ON r.id = a.id",
+            id=sorted(set(actor_ids)))}
+
+    def outlet_labels(self) -> dict[str, dict[str, str]]:
+        labels: dict[str, dict[str, str]] = {}
+        for outlet, label, value in self.con.execute("SELECT outlet, label, value FROM outlet_labels").fetchall():
+            labels.setdefault(outlet, {})[label] = value
+        return labels
+
+    def set_outlet_labels(self, labels: dict[str, dict[str, str]]) -> None:
+        self.con.execute("DELETE FROM outlet_labels")
+        flat = [(o, k, v) for o, cols in labels.items() for k, v in cols.items()]
+        rows.write(self.con, "INSERT INTO outlet_labels (outlet, label, value) SELECT outlet, label, value FROM {rows}",
+                   outlet=[f[0] for f in flat], label=[f[1] for f in flat], value=[f[2] for f in flat])
+
+    def storylines_of(self, story_ids: Iterable[str]) -> set[str]:
+        """The storylines these stories are in as last written."""
+        return {r[0] for r in rows.read(self.con, "SELECT DISTINCT s.storyline_id FROM stories s JOIN {rows} r "
+                                                  "ON r.id = s.id", id=sorted(set(story_ids)))}
+
+    def all_storylines(self) -> dict[str, set[str]]:
+        """Every storyline with its stories, as last written."""
+        return {line: set(ids) for line, ids in self.con.execute(
+            "SELECT storyline_id, list(id) FROM stories GROUP BY storyline_id").fetchall()}
+
+    # ---- results --------------------------------------------------------------------------
+    def drop_results(self, story_ids: Iterable[str], storyline_ids: Iterable[str]) -> None:
+        stories, lines = sorted(set(story_ids)), sorted(set(storyline_ids))
+        rows.write(self.con, "DELETE FROM stories USING {rows} r WHERE stories.id = r.id", id=stories)
+        for table in ("storylines",):
+            rows.write(self.con, f"DELETE FROM {table} USING {{rows}} r WHERE {table}.id = r.id", id=lines)
+        for table in ("events", "claims", "actor_edges"):
+            rows.write(self.con, f"DELETE FROM {table} USING {{rows}} r WHERE {table}.storyline_id = r.id", id=lines)
+        # a storyline is named after its first story: one whose first story moved is renamed
+        rows.write(self.con, "DELETE FROM storylines USING {rows} r WHERE list_contains(storylines.stories, r.id)",
+                   id=stories)
+
+    def write_stories(self, stories: Sequence[dict[str, Any]]) -> None:
+        rows.write(
+            self.con,
+            "INSERT INTO stories (id, storyline_id, title, first_date, last_date, size, actors, outlets, summary, "
+            "outlet_comparison) SELECT id, storyline_id, CAST(title AS VARCHAR), CAST(CAST(first AS VARCHAR) AS DATE), "
+            "CAST(CAST(last AS VARCHAR) AS DATE), CAST(size AS INTEGER), CAST(actors AS VARCHAR[]), "
+            f"CAST(outlets AS VARCHAR[]), {_pairs('sum_ids', 'sum_texts')}, comparison FROM {{rows}}",
+            id=[s["id"] for s in stories], storyline_id=[s["storyline_id"] for s in stories],
+            title=[s["title"] for s in stories], first=[s["start"] for s in stories],
+            last=[s["end"] for s in stories], size=[s["size"] for s in stories],
+            actors=[s["actors"] for s in stories], outlets=[s["outlets"] for s in stories],
+            sum_ids=[[x["article_id"] for x in s["summary"]] for s in stories],
+            sum_texts=[[x["sentence"] for x in s["summary"]] for s in stories],
+            comparison=[json.dumps(s["outlet_comparison"], ensure_ascii=False) for s in stories])
+
+    def write_storylines(self, lines: Sequence[dict[str, Any]]) -> None:
+        rows.write(
+            self.con,
+            "INSERT INTO storylines (id, title, first_date, last_date, stories, actors, summary) "
+            "SELECT id, CAST(title AS VARCHAR), CAST(CAST(first AS VARCHAR) AS DATE), "
+            "CAST(CAST(last AS VARCHAR) AS DATE), CAST(stories AS VARCHAR[]), CAST(actors AS VARCHAR[]), "
+            f"{_pairs('sum_ids', 'sum_texts')} FROM {{rows}}",
+            id=[s["id"] for s in lines], title=[s["title"] for s in lines], first=[s["start"] for s in lines],
+            last=[s["end"] for s in lines], stories=[s["stories"] for s in lines],
+            actors=[s["actors"] for s in lines],
+            sum_ids=[[x["article_id"] for x in s["summary"]] for s in lines],
+            sum_texts=[[x["sentence"] for x in s["summary"]] for s in lines])
+
+    def write_events(self, events: Sequence[dict[str, Any]]) -> None:
+        rows.write(
+            self.con,
+            "INSERT INTO events (id, story_id, storyline_id, summary, kind, date, place, actors, weight, sources) "
+            "SELECT id, CAST(story_id AS VARCHAR), storyline_id, summary, kind, CAST(date AS VARCHAR), "
+            "CAST(place AS VARCHAR), CAST(actors AS VARCHAR[]), CAST(weight AS INTEGER), "
+            f"{_pairs('src_ids', 'src_texts')} FROM {{rows}}",
+            id=[e["id"] for e in events], story_id=[e["story_id"] for e in events],
+            storyline_id=[e["storyline_id"] for e in events], summary=[e["summary"] for e in events],
+            kind=[e["kind"] for e in events], date=[e["date"] for e in events], place=[e["place"] for e in events],
+            actors=[e["actors"] for e in events], weight=[e["weight"] for e in events],
+            src_ids=[[s["article_id"] for s in e["sources"]] for e in events],
+            src_texts=[[s["sentence"] for s in e["sources"]] for e in events])
+
+    def write_claims(self, claims: Sequence[dict[str, Any]]) -> None:
+        rows.write(
+            self.con,
+            "INSERT INTO claims (id, story_id, storyline_id, text, value, \"values\", unit, subject, status, sources) "
+            "SELECT id, CAST(story_id AS VARCHAR), storyline_id, text, CAST(value AS DOUBLE), "
+            "CAST(vals AS DOUBLE[]), CAST(unit AS VARCHAR), CAST(subject AS VARCHAR), status, "
+            f"{_pairs('src_ids', 'src_texts')} FROM {{rows}}",
+            id=[c["id"] for c in claims], story_id=[c["story_id"] for c in claims],
+            storyline_id=[c["storyline_id"] for c in claims], text=[c["text"] for c in claims],
+            value=[None if c["value"] is None else float(c["value"]) for c in claims],
+            vals=[[float(v) for v in c["values"]] for c in claims], unit=[c["unit"] for c in claims],
+            subject=[c["subject"] for c in claims], status=[c["status"] for c in claims],
+            src_ids=[[s["article_id"] for s in c["sources"]] for c in claims],
+            src_texts=[[s["sentence"] for s in c["sources"]] for c in claims])
+
+    def write_edges(self, edges: Sequence[dict[str, Any]]) -> None:
+        rows.write(
+            self.con,
+            "INSERT INTO actor_edges (storyline_id, source, target, kind, weight, articles) "
+            "SELECT storyline_id, source, target, kind, CAST(weight AS INTEGER), CAST(articles AS VARCHAR[]) "
+            "FROM {rows}",
+            storyline_id=[e["storyline_id"] for e in edges], source=[e["source"] for e in edges],
+            target=[e["target"] for e in edges], kind=[e["kind"] for e in edges],
+            weight=[e["weight"] for e in edges], articles=[e["articles"] for e in edges])
+
+    def _dicts_rows(self, sql: str, **columns: Sequence[Any]) -> list[dict[str, Any]]:
+        if not len(next(iter(columns.values()))):
+            return []
+        subquery, document = rows._source(dict(columns))
+        cursor = self.con.execute(sql.replace("{rows}", subquery), {"rows": document})
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def _dicts(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+        cursor = self.con.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _pairs(ids: str, texts: str) -> str:
+    """SQL turning two parallel list columns into the (article_id, sentence) struct list."""
+    return (f"CAST(list_transform(list_zip(CAST({ids} AS VARCHAR[]), CAST({texts} AS VARCHAR[])), "
+            f"lambda x: {{'article_id': x[1], 'sentence': x[2]}}) AS {SOURCES})")

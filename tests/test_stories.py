@@ -1,0 +1,138 @@
+"""Stories and storylines from short reports of our own, parsed by the real spaCy pipeline."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+import pytest
+
+from storyline.analyze.actors import article_actors
+from storyline.analyze.nlp import load_pipeline
+from storyline.analyze.terms import fold_word, key_terms
+from storyline.corpus.stories import ArticleProfile, StoryClusterer, StoryParams, candidate_bounds, is_candidate
+from storyline.corpus.storylines import StorylineLinker, should_link
+from storyline.settings import Settings
+
+QUAKE_A1 = ("A magnitude 6.8 earthquake struck the mountains of Tarvonia on Tuesday, killing 41 people in the "
+            "town of Ostrel. Rescuers from the Tarvonian Red Crescent dug through collapsed houses in Ostrel "
+            "overnight. Governor Lena Markov said the quake had flattened the old market.")
+QUAKE_A2 = ("Rescue teams in Ostrel pulled survivors from the rubble after the 6.8 magnitude earthquake that "
+            "killed 41 people in Tarvonia. Governor Lena Markov said aid had reached the town and that the "
+            "Tarvonian Red Crescent was running shelters for families whose houses collapsed.")
+QUAKE_B = ("A magnitude 7.2 earthquake shook the coast of Veskaria on Sunday, killing 112 people in the port "
+           "city of Dumari. Rescuers searched collapsed buildings in Dumari through the night. Prime Minister "
+           "Tomas Ferro said the quake was the worst the country had seen.")
+SUMMIT_1 = ("President Alma Reyes and Chancellor Piet Vogel met in Lisbon for their first summit and agreed to "
+            "talks on a border treaty. Reyes said the Lisbon summit opened a new chapter with Vogel.")
+SUMMIT_2 = ("A year after their first meeting in Lisbon, President Alma Reyes and Chancellor Piet Vogel held a "
+            "second summit in Oslo, where talks on the border treaty collapsed. Vogel said Reyes had walked out.")
+REHAB_1 = ("Singer Dara Quill checked into the Silverpine rehab clinic in Malibu, her spokesman Owen Hale said. "
+           "Quill entered treatment after a difficult tour, Hale said.")
+REHAB_2 = ("Actor Bruno Kessel entered the Lakeshore rehab center in Arizona, his agent Nora Finch said. "
+           "Kessel checked into treatment after his arrest, Finch said.")
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline(Settings().spacy_model)
+
+
+def profile(nlp, text: str, seq: int, published: date | None = None, duplicate_of: str | None = None,
+            article_id: str | None = None) -> ArticleProfile:
+    doc = nlp(text)
+    mentions, actors = article_actors(doc, [s.start for s in doc.sents])
+    return ArticleProfile(article_id=article_id or f"a{seq}", seq=seq, published=published,
+                          terms=key_terms(doc, mentions), actors={a.key: a.mentions for a in actors},
+                          duplicate_of=duplicate_of)
+
+
+def cluster(profiles: list[ArticleProfile]) -> dict[str, str]:
+    clusterer = StoryClusterer([], {}, 0)
+    for p in profiles:
+        clusterer.add(p)
+    return {p.article_id: clusterer.story_of(p.article_id) for p in profiles}
+
+
+def test_fold_word_gives_base_forms():
+    assert [fold_word(w, t) for w, t in [("earthquakes", "NNS"), ("checked", "VBD"), ("struck", "VBD"),
+                                         ("collapsed", "VBN"), ("rescued", "VBD"), ("stopping", "VBG"),
+                                         ("countries", "NNS")]] == \
+        ["earthquake", "check", "strike", "collapse", "rescue", "stop", "country"]
+
+
+def test_key_terms_keep_names_and_figures(nlp):
+    doc = nlp(QUAKE_A1)
+    mentions, _ = article_actors(doc, [s.start for s in doc.sents])
+    terms = key_terms(doc, mentions)
+    assert terms["earthquake"] == 1 and terms["quake"] == 1
+    assert terms["6.8"] == 1 and terms["41"] == 1
+    assert "lena markov" in terms and terms["ostrel"] == 2
+    assert not {"said", "say", "tuesday", "the"} & terms.keys()
+
+
+def test_two_reports_of_one_earthquake_are_one_story(nlp):
+    stories = cluster([profile(nlp, QUAKE_A1, 1, date(2023, 3, 7)), profile(nlp, QUAKE_A2, 2, date(2023, 3, 8))])
+    assert stories["a1"] == stories["a2"]
+
+
+def test_two_earthquakes_are_two_stories(nlp):
+    # dated years apart: never even compared
+    dated = cluster([profile(nlp, QUAKE_A1, 1, date(2019, 3, 7)), profile(nlp, QUAKE_B, 2, date(2023, 9, 3))])
+    assert dated["a1"] != dated["a2"]
+    # undated: told apart by what each names (places, people, figures), not by the shared words
+    undated = cluster([profile(nlp, QUAKE_A1, 1), profile(nlp, QUAKE_A2, 2), profile(nlp, QUAKE_B, 3)])
+    assert undated["a1"] == undated["a2"] != undated["a3"]
+
+
+def test_near_duplicate_joins_its_originals_story(nlp):
+    arts = [profile(nlp, QUAKE_A1, 1, date(2023, 3, 7)), profile(nlp, QUAKE_B, 2, date(2023, 3, 7)),
+            profile(nlp, QUAKE_B + " Aid groups appealed for blankets.", 3, date(2023, 3, 7), duplicate_of="a1")]
+    stories = cluster(arts)
+    assert stories["a3"] == stories["a1"] != stories["a2"]
+
+
+def test_batches_give_the_same_stories(nlp):
+    texts = [QUAKE_A1, QUAKE_B, QUAKE_A2, REHAB_1, SUMMIT_1, REHAB_2, SUMMIT_2]
+    arts = [profile(nlp, t, i + 1, date(2023, 3, 7 + i)) for i, t in enumerate(texts)]
+    whole = cluster(arts)
+    store: dict = {}
+    df: Counter[str] = Counter()
+    n_docs = 0
+    story_of: dict[str, str] = {}
+    for batch in (arts[:2], arts[2:5], arts[5:]):
+        lo, hi, min_seq = candidate_bounds(batch, StoryParams())
+        loaded = [p for p in store.values() if p.last_seq >= min_seq or (p.first <= hi and p.last >= lo)]
+        assert all(p in loaded for p in store.values() if any(is_candidate(p, a, StoryParams()) for a in batch))
+        clusterer = StoryClusterer(loaded, dict(df), n_docs)
+        for a in batch:
+            clusterer.add(a)
+        for gone in clusterer.merged:
+            store.pop(gone, None)
+        story_of = {k: clusterer.merged.get(v, v) for k, v in story_of.items()}
+        story_of.update({a.article_id: clusterer.story_of(a.article_id) for a in batch})
+        store.update({p.id: p for p in clusterer.changed()})
+        delta, added = clusterer.df_changes()
+        df.update(delta)
+        n_docs += added
+    assert story_of == whole
+    # quake A (a1, a3), quake B, two rehab stays; the summits, dated days apart here, are one story
+    assert len(set(whole.values())) == 5
+
+
+def test_storylines_link_summits_not_rehab_stays(nlp):
+    arts = [profile(nlp, SUMMIT_1, 1, date(2018, 6, 12)), profile(nlp, SUMMIT_2, 2, date(2019, 6, 20)),
+            profile(nlp, REHAB_1, 3, date(2018, 5, 1)), profile(nlp, REHAB_2, 4, date(2019, 5, 1))]
+    clusterer = StoryClusterer([], {}, 0)
+    stories = [clusterer.add(a) for a in arts]
+    assert len(set(stories)) == 4
+    profiles = {p.id: p for p in clusterer.changed()}
+    summit_1, summit_2, rehab_1, rehab_2 = (profiles[s] for s in stories)
+    assert should_link(summit_2, summit_1)
+    assert not should_link(rehab_2, rehab_1)
+    linker = StorylineLinker()
+    for p in sorted(profiles.values(), key=lambda p: p.first_seq):
+        linker.add(p)
+    lines = linker.storylines()
+    assert lines[summit_1.id] == [summit_1.id, summit_2.id]
+    assert lines[rehab_1.id] == [rehab_1.id] and lines[rehab_2.id] == [rehab_2.id]
