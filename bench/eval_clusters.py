@@ -158,7 +158,7 @@ def cluster_batches(arts: list[ArticleProfile], params: StoryParams, batches: in
         loaded = [p for p in store.values()
                   if p.last_seq >= min_seq or (lo and p.first and p.last and p.first <= hi and p.last >= lo)]
         loaded_max = max(loaded_max, len(loaded))
-        terms = {t for a in batch for t in a.terms}
+        terms = {t for a in batch for t in a.terms} | {k for a in batch for k in a.actors}  # as story_stage
         clusterer = StoryClusterer([_roundtrip(p) for p in loaded], {t: df[t] for t in terms if t in df}, n_docs,
                                    params)
         for a in batch:

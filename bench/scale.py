@@ -36,7 +36,14 @@ issue 8 asks it to stay near-linear from scratch and bounded per increment. What
 
 Targets (issue 8): growth = corpus_s(largest) / corpus_s(smallest) <= 12 for 10k -> 100k,
 add_one_s <= 2, peak RSS <= 1.5 GB (the measuring subprocesses'; the builder's is reported
-apart as build_rss_mb). The last line printed is a JSON object.
+apart as build_rss_mb). Issue 9 asks the same of the story layer alone (the part of the corpus
+stage from its "corpus: stories" mark on: clustering, storylines, and the timeline, claims,
+summaries, outlet comparison and graph of the storylines touched): story_growth <= 12 and
+story_add_one_s <= 2. The records carry the story layer's inputs as the analyser gives them: key
+terms (the non-function words, the headline's, multiword names), event mentions in some
+sentences (the story's kinds, the sentence's actors, its places, dates near the article's day
+or none) and figures (the story's own, sometimes another value). The last line printed is a
+JSON object.
 
 usage: python bench/scale.py [--sizes 10000,100000] [--keep DIR] [--seed S]
 """
@@ -54,6 +61,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from bisect import bisect
 from collections import deque
 from dataclasses import dataclass
@@ -63,7 +71,7 @@ from pathlib import Path
 
 from storyline.analyze.gazetteer import fold
 from storyline.corpus import signature
-from storyline.model import AnalyzedArticle, Article, ArticleActor, Mention, Quote, Sentence
+from storyline.model import AnalyzedArticle, Article, ArticleActor, ClaimMention, EventMention, Mention, Quote, Sentence
 from storyline.settings import Settings
 
 BATCH = 256  # articles per add_batch, a large worker batch
@@ -71,7 +79,7 @@ ADDED = 3  # single articles added to the largest store
 GENERATORS = 2  # processes generating articles while the main one writes them
 AHEAD = 6  # batches generated ahead of the writes, at most
 WRITE_S = [0.0]  # seconds the builder spent in add_batch
-TARGETS = {"growth": 12.0, "add_one_s": 2.0, "peak_rss_mb": 1536.0}
+TARGETS = {"growth": 12.0, "add_one_s": 2.0, "peak_rss_mb": 1536.0, "story_growth": 12.0, "story_add_one_s": 2.0}
 
 COMMON = ("the of and to in a that for on is was with by as at from it his her an be have has are were "
           "not but this which will after their more about who they had been would its also over than "
@@ -97,6 +105,9 @@ COUNTRIES = {  # canonical -> spellings seen in text
 ORG_SUFFIXES = ["Ministry", "Authority", "Council", "Bank", "Group", "Party", "Agency", "Corporation",
                 "University", "Institute", "Commission", "Front", "Union", "Fund"]
 LABELS = {"person": "PERSON", "organization": "ORG", "country": "GPE", "place": "LOC"}
+UNITS = ["people", "troops", "ships", "USD", "EUR", "percent", "metres", "times"]
+EVENT_KINDS = ["meeting", "summit", "talks", "visit", "call", "agreement", "threat", "attack", "disaster", "rescue",
+               "death", "arrest", "ruling", "vote", "resignation", "sanction", "announcement", "election"]
 
 
 # ---------------------------------------------------------------- the synthetic world
@@ -147,6 +158,7 @@ class Story:
     orgs: list[tuple[str, str]]
     places: list[str]
     start: date
+    figures: tuple[tuple[float, str, str], ...] = ()  # (value, unit, subject) the story's reports repeat
 
 
 def story(world: World, sid: int) -> Story:
@@ -159,6 +171,9 @@ def story(world: World, sid: int) -> Story:
                  orgs=sorted({world.pick(rng, world.orgs, world.orgs_cum) for _ in range(rng.randint(1, 3))}),
                  places=rng.sample(world.places, rng.randint(0, 2)),
                  start=date(2018, 1, 1) + timedelta(days=rng.randrange(6 * 365)))
+    # drawn last, so the rest of the story is what it was before figures existed
+    made.figures = tuple((float(rng.choice((3, 12, 25, 400, 28_500, 9_600_000_000))), rng.choice(UNITS),
+                     " ".join(rng.sample(made.topic, 2))) for _ in range(rng.randint(2, 6)))
     return made
 
 
@@ -243,7 +258,50 @@ def make_article(world: World, plan: Plan) -> tuple[AnalyzedArticle, bytes]:
                       url=f"https://news.example/{plan.number}", provenance={"title": "html:meta"},
                       raw_hash=f"raw-{world.seed}-{plan.number}")
     sig = signature(body_text, _SETTINGS.minhash_perms, _SETTINGS.shingle_words)
-    return AnalyzedArticle(article, sents, mentions, actors, quotes), sig
+    events, claims, terms = _story_inputs(st, rng, sentences, sents, mentions, body_text, day, title)
+    return AnalyzedArticle(article, sents, mentions, actors, quotes, events, claims, terms), sig
+
+
+def _story_inputs(st: Story, rng: random.Random, drafted: list, sents: list[Sentence], mentions: list[Mention],
+                  text: str, day: int, title: str) -> tuple[list[EventMention], list[ClaimMention], dict[str, int]]:
+    """What the analyser gives the story layer: key terms (the words that are not function
+    words, the headline's again, multiword names), event mentions in some sentences (the
+    story's own kinds, actors named in the sentence, its places, dates around the article's
+    day or none) and figures (the story's own, now and then another value)."""
+    common = set(COMMON)
+    terms: dict[str, int] = {}
+    for _, words in drafted:
+        for w in words:
+            if isinstance(w, str) and w not in common:
+                terms[w] = terms.get(w, 0) + 1
+    for w in title.lower().split():
+        terms[w] = terms.get(w, 0) + 1
+    for m in mentions:
+        name = m.actor_key.split(":", 1)[1]
+        if " " in name:
+            terms[name] = terms.get(name, 0) + 1
+    by_sentence: dict[int, list[str]] = {}
+    for m in mentions:
+        by_sentence.setdefault(m.sentence, []).append(m.actor_key)
+    kinds = [EVENT_KINDS[zlib.crc32(w.encode()) % len(EVENT_KINDS)] for w in st.topic[:3]]
+    events = []
+    for i in sorted(rng.sample(range(len(sents)), min(len(sents), rng.randint(3, 10)))):
+        when = st.start + timedelta(days=max(0, day - rng.choice((0, 0, 1, 2, 7, 30))))
+        r = rng.random()
+        stamp = None if r < 0.5 else when.isoformat() if r < 0.85 else when.isoformat()[:7]
+        start = sents[i].start
+        events.append(EventMention(i, rng.choice(kinds), text[start:start + 5], start, start + 5,
+                                   sorted(set(by_sentence.get(i, [])))[:3],
+                                   rng.choice(st.places) if st.places and rng.random() < 0.5 else None, stamp,
+                                   "on Friday" if stamp else None))
+    claims = []
+    for i in sorted(rng.sample(range(len(sents)), min(len(sents), rng.randint(1, 5)))):
+        value, unit, subject = rng.choice(st.figures)
+        if rng.random() < 0.1:
+            value = round(value * rng.choice((0.8, 1.25)))
+        start = sents[i].start
+        claims.append(ClaimMention(i, text[start:start + 8], start, start + 8, float(value), unit, subject))
+    return events, claims, terms
 
 
 def _cast(world: World, st: Story, rng: random.Random) -> list[Entry]:
@@ -496,6 +554,12 @@ def _write(store, run_id: int, batch: list, made: int, started: float) -> int:
     return len(batch)
 
 
+def _story_seconds(marks: list[tuple[str, float]], end: float) -> float:
+    """The story layer's share of a corpus stage: from its first progress mark to the end."""
+    begun = next((at for stage, at in marks if stage == "corpus: stories"), None)
+    return 0.0 if begun is None else end - begun
+
+
 def measure(db: Path, extra: Path | None) -> dict:
     """In a fresh process: the corpus stage from scratch on the store, then single articles
     added one at a time (add_batch + the corpus stage for it)."""
@@ -508,8 +572,10 @@ def measure(db: Path, extra: Path | None) -> dict:
         out["articles"] = store.article_count()
         out["open_rss_mb"] = rss_mb()
         t, cpu = time.perf_counter(), time.process_time()
-        taken = run_corpus(store, settings)
+        marks: list[tuple[str, float]] = []
+        taken = run_corpus(store, settings, lambda stage: marks.append((stage, time.perf_counter())))
         out["corpus_s"] = time.perf_counter() - t
+        out["story_s"] = _story_seconds(marks, t + out["corpus_s"])
         out["corpus_cpu_s"] = time.process_time() - cpu  # DuckDB's threads included
         out["taken"] = taken
         out["corpus_rss_mb"] = rss_mb()
@@ -519,16 +585,20 @@ def measure(db: Path, extra: Path | None) -> dict:
         if extra:
             added = pickle.loads(extra.read_bytes())
             run_id = store.start_run(["bench/scale.py add one"])
-            times = []
+            times, story_times = [], []
             for record in added:
                 t = time.perf_counter()
                 store.add_batch(run_id, [record], [])
-                run_corpus(store, settings)
+                seen: list[tuple[str, float]] = []
+                run_corpus(store, settings, lambda stage, seen=seen: seen.append((stage, time.perf_counter())))
                 times.append(time.perf_counter() - t)
+                story_times.append(_story_seconds(seen, t + times[-1]))
             store.finish_run(run_id, None)
             out["add_one_each_s"] = [round(x, 4) for x in times]
+            out["add_one_story_each_s"] = [round(x, 4) for x in story_times]
         stats = store.stats()
         out["actors"], out["duplicates"], out["quotes"] = stats["actors"], stats["duplicates"], stats["quotes"]
+        out.update({key: stats[key] for key in ("stories", "storylines", "events", "claims")})
     out["peak_rss_mb"] = rss_mb()
     return out
 
@@ -579,9 +649,12 @@ def main() -> None:
                   f"{r['duplicates']} near-duplicates, "
                   f"{r['quotes']} quotes; again with nothing new {r['nothing_new_s']:.3f}s; "
                   f"peak RSS {r['peak_rss_mb']:.0f} MB (after opening {r['open_rss_mb']:.0f} MB)", flush=True)
+            print(f"  of which the story layer {r['story_s']:.2f}s -> {r['stories']} stories, "
+                  f"{r['storylines']} storylines, {r['events']} events, {r['claims']} claims", flush=True)
             if "add_one_each_s" in r:
                 print(f"  one article added to it (add_batch + corpus stage), each: "
-                      f"{', '.join(f'{x:.3f}s' for x in r['add_one_each_s'])}", flush=True)
+                      f"{', '.join(f'{x:.3f}s' for x in r['add_one_each_s'])}; the story layer's part: "
+                      f"{', '.join(f'{x:.3f}s' for x in r['add_one_story_each_s'])}", flush=True)
     finally:
         if tmp:
             tmp.cleanup()
@@ -590,6 +663,10 @@ def main() -> None:
     summary["growth"] = round(results[large]["corpus_s"] / results[small]["corpus_s"], 2)
     summary["add_one_s"] = max(results[large]["add_one_each_s"])
     summary["peak_rss_mb"] = round(max(r["peak_rss_mb"] for r in results.values()))
+    # issue 9: the story layer alone, on the same stores
+    summary.update({f"story_s_{label(s)}": round(results[s]["story_s"], 3) for s in sizes})
+    summary["story_growth"] = round(results[large]["story_s"] / max(results[small]["story_s"], 1e-9), 2)
+    summary["story_add_one_s"] = max(results[large]["add_one_story_each_s"])
     summary.update({f"corpus_cpu_s_{label(s)}": round(results[s]["corpus_cpu_s"], 2) for s in sizes})
     summary.update(sizes=sizes, size_ratio=large / small, build_s=round(build_s, 1),
                    build_rss_mb=round(build_rss), add_one_each_s=results[large]["add_one_each_s"],

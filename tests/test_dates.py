@@ -85,3 +85,9 @@ def test_cheap_gate_and_speed() -> None:
     for _ in range(200):
         find_dates("The committee approved the budget on Tuesday after a long debate in March 2018.", SAT)
     assert (time.perf_counter() - start) / 200 < 0.005
+
+
+def test_within_days_of_an_event_is_no_date() -> None:
+    from storyline.analyze.dates import find_dates as fd
+    assert fd("Within three days of the flood, donations had doubled.", "2020-02-10") == []
+    assert [d.value for d in fd("The rest will follow within two weeks.", "2020-02-10", "future")] == [None]

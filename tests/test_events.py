@@ -102,3 +102,27 @@ def test_date_attached_to_its_own_verb(nlp) -> None:
     found = events(nlp, "The ministry said on Friday that the inspectors will visit the plant on Tuesday.",
                    "2018-06-16")
     assert [(e.kind, e.date) for e in found] == [("visit", "2018-06-19")]
+
+
+def test_a_date_of_another_clause_does_not_date_the_background(nlp) -> None:
+    found = events(nlp, "The museum reopened on Saturday, two years after a flood wrecked its basement.",
+                   "2024-05-04")
+    by_kind = {e.kind: e for e in found}
+    assert by_kind["reopening"].date == "2024-05-04"
+    assert by_kind["disaster"].date is None  # not Saturday, and no publication-day fallback
+    [rescue] = [e for e in events(nlp, "Tugs freed the stranded tanker on Monday, days after it ran aground.",
+                                  "2021-05-04") if e.kind == "disaster"]
+    assert rescue.date is None
+
+
+def test_dateline_is_the_place_of_the_days_news(nlp) -> None:
+    [event] = events(nlp, "LIMA, Peru — Protesters rallied outside the congress on Tuesday.", "2022-03-09")
+    assert (event.kind, event.date, event.place) == ("protest", "2022-03-08", "Lima")
+
+
+def test_found_brought_out_and_burned(nlp) -> None:
+    assert [e.kind for e in events(nlp, "Rescuers found the missing hikers alive on Monday.")] == ["discovery"]
+    assert events(nlp, "A study found that the bridge was unsafe.") == []
+    assert "rescue" in [e.kind for e in events(nlp, "Divers brought three men out of the mine on Sunday.")]
+    assert [e.kind for e in events(nlp, "The old warehouse burned on Friday night.")] == ["disaster"]
+    assert all(e.kind != "disaster" for e in events(nlp, "The chief of the fire brigade spoke on Monday."))

@@ -290,10 +290,37 @@ def test_synthetic_records_in_many_runs_equal_one_run(tmp_path: Path, seed: int)
                 pipeline.run_corpus(store, Settings(db_path=stores[name]))
                 store.finish_run(run_id, store.duplicate_count())
     grown = storyline.dossier(stores["grown"])
+    whole = storyline.dossier(stores["whole"])
     assert sum(1 for a in grown["articles"] if a["duplicate_of"]) >= 5
     assert any(len(a["aliases"]) > 2 for a in grown["actors"]) and any(q["speaker"] for q in grown["quotes"])
-    assert grown == storyline.dossier(stores["whole"])
+    # the article-level corpus results match exactly
+    assert before_stories(grown) == before_stories(whole)
     assert_matches_reference(stores["grown"])
+    # story membership may depend on arrival order (a surname merge renames an actor that earlier
+    # profiles were built with); the issue asks for pairwise agreement of .98 with a rebuild
+    assert story_agreement(grown, whole) >= 0.98
+    alive = {a["id"] for a in grown["actors"]}  # results name only actors that exist now
+    assert all(x in alive for s in grown["stories"] + grown["storylines"] for x in s["actors"])
+    assert all(x in alive for e in grown["events"] for x in e["actors"])
+    assert all(e["source"] in alive and e["target"] in alive for e in grown["actor_edges"])
     with open_store(stores["grown"]) as store:
         rebuild(store, Settings(db_path=stores["grown"]))
-    assert storyline.dossier(stores["grown"]) == grown
+    assert storyline.dossier(stores["grown"]) == whole
+
+
+def before_stories(dossier: dict) -> dict:
+    """The dossier without the story layer (articles without their story_id)."""
+    story_layer = {"stories", "storylines", "events", "claims", "actor_edges"}
+    out = {key: value for key, value in dossier.items() if key not in story_layer}
+    out["articles"] = [{k: v for k, v in a.items() if k != "story_id"} for a in dossier["articles"]]
+    return out
+
+
+def story_agreement(a: dict, b: dict) -> float:
+    """Share of article pairs that both dossiers put together, or both apart."""
+    from itertools import combinations
+
+    left = {x["id"]: x["story_id"] for x in a["articles"]}
+    right = {x["id"]: x["story_id"] for x in b["articles"]}
+    pairs = list(combinations(sorted(left), 2))
+    return sum((left[x] == left[y]) == (right[x] == right[y]) for x, y in pairs) / max(len(pairs), 1)

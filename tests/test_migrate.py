@@ -190,7 +190,7 @@ def v1_dossier(path: Path) -> dict:
         actor["quotes"] = [q["id"] for q in quotes if q["speaker_id"] == actor["id"]]
     con.close()
     return {"storyline": {"contract": "1.0"}, "articles": articles, "actors": actors, "quotes": quotes,
-            "events": [], "claims": [], "stories": []}
+            "events": [], "claims": [], "stories": [], "storylines": [], "actor_edges": []}
 
 
 def text(dossier: dict) -> str:
@@ -235,7 +235,11 @@ def test_an_upgraded_store_grows_as_a_new_one(tmp_path: Path, analysed: list) ->
     assert len(grown["articles"]) == 4 and grown["articles"][-1]["title"] == "Fisheries Talks Open"
     expected = storyline.dossier(fresh)
     expected["articles"] = [{**a, "also_seen_at": []} for a in expected["articles"]]
-    assert [{**a, "also_seen_at": []} for a in grown["articles"]] == expected["articles"]
+    # articles stored by 0.1.0 have no key terms, events or figures (the story layer's inputs), so
+    # the story layer can differ from a fresh store's; everything before it matches
+    assert [{**a, "also_seen_at": [], "story_id": None} for a in grown["articles"]] == [
+        {**a, "story_id": None} for a in expected["articles"]]
+    assert all(a["story_id"] for a in grown["articles"])
     assert grown["actors"] == expected["actors"] and grown["quotes"] == expected["quotes"]
     with open_store(db) as store:
         rebuild(store, settings.with_(db_path=db))
@@ -251,7 +255,10 @@ def test_articles_of_a_killed_run_are_taken_in_by_the_next(tmp_path: Path, analy
     assert text(storyline.dossier(db)) == text(before)
     with open_store(db) as store:
         assert store.corpus.watermark() == len(analysed) - 1
-        assert run_corpus(store, Settings(db_path=db)) == 1
+        # the first update after an upgrade takes every article in again: the story layer has to see them all
+        assert store.corpus.reset_pending()
+        assert run_corpus(store, Settings(db_path=db)) == len(analysed)
+        assert not store.corpus.reset_pending()
     grown = storyline.dossier(db)
     assert any(q["speaker"] == "Maria Lopez" for q in grown["quotes"])
     with open_store(db) as store:

@@ -136,3 +136,34 @@ def test_storylines_link_summits_not_rehab_stays(nlp):
     lines = linker.storylines()
     assert lines[summit_1.id] == [summit_1.id, summit_2.id]
     assert lines[rehab_1.id] == [rehab_1.id] and lines[rehab_2.id] == [rehab_2.id]
+
+
+STRIKE_1 = ("Dockworkers at the port of Varnholt walked out on Monday, and 3,700 members of the Harbour Union "
+            "began an open-ended strike over pay. Union leader Ilse Brandt said the stoppage would last until "
+            "the port authority raised wages.")
+STRIKE_2 = ("Container ships queued off Varnholt as the walkout by 3,700 port workers entered its second day. "
+            "Shipping firms warned of shortages, and the port authority said talks with Brandt's union had "
+            "stalled.")
+
+
+def test_figures_weigh_twice_a_word_of_equal_rarity():
+    clusterer = StoryClusterer([], {}, 0)
+    vec = clusterer.vector(ArticleProfile("x", 1, None, {"strike": 1, "3700": 1}, {}))
+    assert vec.terms["3700"] == pytest.approx(2 * vec.terms["strike"])
+    plain = StoryClusterer([], {}, 0, StoryParams(number_boost=1.0)).vector(
+        ArticleProfile("x", 1, None, {"strike": 1, "3700": 1}, {}))
+    assert plain.terms["3700"] == pytest.approx(plain.terms["strike"])
+
+
+def test_a_shared_figure_holds_a_happening_s_reports_together(nlp):
+    arts = [profile(nlp, STRIKE_1, 1, date(2024, 2, 5)), profile(nlp, STRIKE_2, 2, date(2024, 2, 6))]
+    assert arts[0].terms["3700"] == 1 and arts[1].terms["3700"] == 1
+    stories = cluster(arts)
+    assert stories["a1"] == stories["a2"]
+    # the figure counts: weighed as a word, the second day's report scores lower against the story
+    with_figures = StoryClusterer([], {}, 0)
+    without = StoryClusterer([], {}, 0, StoryParams(number_boost=1.0))
+    for c in (with_figures, without):
+        for a in arts:
+            c.add(a)
+    assert with_figures.last_score > without.last_score

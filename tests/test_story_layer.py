@@ -77,7 +77,9 @@ def test_the_contract_gains_its_story_fields(demo: dict) -> None:
     trump_kim = max(dossier["storylines"], key=lambda line: len(line["stories"]))
     assert len(trump_kim["stories"]) == 9 and trump_kim["start"] == "2017-09-19" and trump_kim["end"] == "2019-06-30"
     names = {a["id"]: a["name"] for a in dossier["actors"]}
-    assert {"Donald Trump", "Kim Jong Un"} <= {names[a] for a in trump_kim["actors"][:3]}
+    assert {"Donald Trump", "Kim Jong Un"} <= {names[a] for a in trump_kim["actors"][:4]}
+    kinds = {a["id"]: a["kind"] for a in dossier["actors"]}
+    assert all(kinds[a] != "place" for line in dossier["storylines"] for a in line["actors"])
 
 
 def test_events_are_dated_sorted_and_sourced(demo: dict) -> None:

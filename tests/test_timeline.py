@@ -120,3 +120,43 @@ def test_five_thousand_mentions_in_a_few_seconds() -> None:
     events = merge_events(mentions)
     assert time.perf_counter() - start < 5
     assert sum(len(e.sources) for e in events) <= 5000 and events
+
+
+def _later(article: str, sentence: str, kind: str, trigger: str, place: str | None = None,
+           actors: list[str] | None = None, published: str = "2019-07-01") -> SourcedMention:
+    m = sm(article, sentence, kind, None, actors or [], place, trigger=trigger, index=4)
+    m.published = published
+    return m
+
+
+def test_later_articles_references_join_the_earlier_event() -> None:
+    events = merge_events([
+        sm("f1", "Flames tore through the theatre roof in Lyon on Monday.", "disaster", "2018-06-18", [],
+           "Lyon", trigger="Flames"),
+        sm("h1", "Trump and Kim met in Hanoi on February 27, 2019.", "meeting", "2019-02-27", TK, "Hanoi"),
+        *SINGAPORE,
+        _later("r1", "Since the Singapore summit, little has changed.", "summit", "summit", "Singapore"),
+        _later("r2", "The theatre was rebuilt after the blaze.", "disaster", "blaze"),
+        _later("r3", "Trump and Kim met again.", "meeting", "met", actors=TK),
+        _later("r4", "The talks in Geneva were short.", "talks", "talks", "Geneva"),
+    ])
+    where = {a: e.date for e in events for a, _ in e.sources}
+    assert where["r1"] == "2018-06-12"  # the summit in the place it names, not Hanoi
+    assert where["r2"] == "2018-06-18"  # a reference to the one earlier fire
+    assert where["r3"] is None  # news, not a reference
+    assert where["r4"] is None  # no earlier event in Geneva
+
+
+def test_references_never_reach_forward_or_across_places() -> None:
+    events = merge_events([
+        sm("a1", "The ship ran aground in the Suez Canal on March 23.", "disaster", "2021-03-23", [], "Suez Canal",
+           trigger="ran aground"),
+        _later("b1", "The grounding in Panama delayed dozens of ships.", "disaster", "grounding", "Panama",
+               published="2021-04-01"),
+        _later("b2", "After the grounding, insurers raised premiums.", "disaster", "grounding",
+               published="2021-03-01"),
+        sm("b3", "The grounding in March cost billions.", "disaster", "2021-03", [], trigger="grounding"),
+    ])
+    where = {a: e.date for e in events for a, _ in e.sources}
+    assert where["b1"] is None and where["b2"] is None
+    assert where["b3"] == "2021-03-23"  # a month mention naming nothing joins the day inside it

@@ -55,7 +55,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [(kind, re.compile(p)) for kind, 
                  r"(?:earlier|later)\s+(?:this|last)\s+(?:week|month|year)|"
                  r"(?:this|last|next|past)\s+(?:morning|afternoon|evening|week|month|year)|"
                  rf"{_COUNT}\s+(?:days?|weeks?|months?|years?)\s+(?:ago|earlier|before)|"
-                 rf"(?:in|within)\s+{_COUNT}\s+(?:days?|weeks?|months?)(?:['’]\s+time)?)\b)"),
+                 rf"(?:in|within)\s+{_COUNT}\s+(?:days?|weeks?|months?)(?:['’]\s+time)?)\b(?!\s+of\b))"),
     ("year", rf"{_NO_NUM}\b(?P<y>{_YEAR})\b{_END_NUM}"),
 ]]
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date as Day
 
 from spacy.tokens import Doc, Span, Token
 
@@ -28,7 +29,8 @@ _IRREGULAR = {
     "meet": "met", "hold": "held", "speak": "spoke spoken", "strike": "struck stricken", "shoot": "shot",
     "send": "sent", "sink": "sank sunk", "run": "ran", "break": "broke broken", "fall": "fell fallen",
     "flee": "fled", "win": "won", "quit": "quit", "write": "wrote written", "take": "took taken",
-    "go": "went gone", "blow": "blew blown", "tear": "tore torn", "fight": "fought", "lead": "led",
+    "go": "went gone", "find": "found", "burn": "burned burnt",
+    "blow": "blew blown", "tear": "tore torn", "fight": "fought", "lead": "led",
     "spread": "spread", "bring": "brought", "rise": "rose risen", "catch": "caught", "seek": "sought",
     "sell": "sold", "lose": "lost", "leave": "left", "draw": "drew drawn", "freeze": "froze frozen",
 }
@@ -76,13 +78,16 @@ KINDS: dict[str, Kind] = {
     "attack": Kind(("attack", "bomb", "shell", "invade", "raid", "assault", "ambush", "stab", "shoot"),
                    ("attack", "attacks", "bombing", "bombings", "airstrike", "airstrikes",
                     "invasion", "raid", "raids", "shelling", "shooting", "massacre", "assault", "blast")),
-    "disaster": Kind(("collapse", "erupt", "crash", "sink", "flood", "derail", "explode", "capsize"),
-                     ("fire", "blaze", "wildfire", "earthquake", "quake", "flood", "floods", "flooding", "tsunami",
+    "disaster": Kind(("collapse", "erupt", "crash", "sink", "flood", "derail", "explode", "capsize", "burn"),
+                     ("fire", "blaze", "wildfire", "blockage", "earthquake", "quake", "flood", "floods", "flooding",
+                      "tsunami",
                       "hurricane", "typhoon", "cyclone", "landslide", "eruption", "crash", "collapse",
                       "derailment", "explosion", "outbreak", "outbreaks", "epidemic", "pandemic", "grounding",
                       "disaster")),
     "travel": Kind(("arrive", "return", "fly", "depart", "land"), ("arrival", "return", "departure")),
-    "rescue": Kind(("rescue", "evacuate"), ("rescue", "evacuation", "airlift")),
+    "rescue": Kind(("rescue", "evacuate", "refloat", "bring"), ("rescue", "evacuation", "airlift")),
+    # people missing or trapped found ("the boys were found alive", "divers found the group")
+    "discovery": Kind(("find",), ("discovery",)),
     "death": Kind(("die", "kill", "perish"), ("death", "deaths", "fatality", "fatalities")),
     "cases": Kind(("confirm", "record", "report", "diagnose", "infect", "hospitalise", "hospitalize", "isolate",
                    "admit", "identify", "detect"),
@@ -130,6 +135,8 @@ _WEAPONS = {"missile", "missiles", "nuclear", "rocket", "rockets", "weapon", "we
 _PERSON_WORDS = {"prisoner", "prisoners", "hostage", "hostages", "detainee", "detainees", "captive", "captives",
                  "journalist", "journalists", "students", "student", "sailors", "crew", "him", "her", "them",
                  "man", "woman", "men", "women", "boys", "girls", "children", "americans", "citizens"}
+_FOUND_STATES = {"alive", "dead", "safe", "unharmed"}
+_VESSELS = {"ship", "vessel", "boat", "tanker", "freighter", "ferry", "carrier", "barge"}
 _CALL_WORDS = {"phone", "telephone", "conference", "video", "phone-call"}
 _CASE_WORDS = {"confirmed", "suspected", "new", "first", "probable", "human", "fatal", "possible", "more",
                "additional", "reported", "known", "further"}
@@ -142,6 +149,7 @@ _PLANNING = {"plan", "plans", "planned", "planning", "expect", "expects", "expec
              "propose", "proposed", "proposes", "vow", "vowed", "promise", "promised", "threatened", "threaten",
              "threatens", "decided", "urged", "asked", "called", "ready", "likely", "unlikely", "able", "try",
              "tried", "trying"}
+_BACKGROUND_MARKS = {"after", "since", "before", "until", "once"}
 _SPAN_ENDS = {"until", "till", "through", "by", "before", "after"}
 _ACTOR_PREFIXES = ("person:", "organization:", "country:")
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -167,7 +175,10 @@ def extract_events(doc: Doc, mentions: list[Mention], published: str | None) -> 
     for mention in mentions:
         by_sentence.setdefault(mention.sentence, []).append(mention)
     events: list[EventMention] = []
+    dateline = None
     for index, sent in enumerate(doc.sents):
+        if index == 0:
+            dateline = _dateline(text[sent.start_char:sent.end_char])
         triggers = _sentence_triggers(sent, quoted)
         if not triggers:
             continue
@@ -176,8 +187,34 @@ def extract_events(doc: Doc, mentions: list[Mention], published: str | None) -> 
         for trigger in triggers:
             event = _event(index, sent, sent_text, cue, trigger, by_sentence.get(index, []), published)
             if event is not None:
+                if dateline and event.place is None and index < LEAD_SENTENCES and _news_of_the_day(event, published):
+                    event.place = dateline
                 events.append(event)
     return events
+
+
+# "SINGAPORE —", "MAE SAI, Thailand —", "HANOI (Pacific Wire) -": where the reporter filed from
+_DATELINE = re.compile(r"^\s*(?P<place>[A-Z][A-Z.'’-]*(?:\s+[A-Z][A-Z.'’-]*){0,3})(?:,\s*[A-Z][\w.]*(?:\s+[A-Z]\w*)?)?"
+                       r"\s*(?:\([^)]{1,40}\)\s*)?[—–-]{1,2}\s")
+
+
+def _dateline(first: str) -> str | None:
+    """The dateline's place: the lead's news happened where the reporter filed from, unless the
+    sentence names another place."""
+    match = _DATELINE.match(first)
+    if match is None or len(match.group("place")) < 4:
+        return None
+    return " ".join(w.capitalize() for w in match.group("place").split())
+
+
+def _news_of_the_day(event: EventMention, published: str | None) -> bool:
+    """Dated within two days of publication: the lead's own news, not background (an undated
+    lead mention may be a reference to an earlier happening somewhere else)."""
+    if event.date is None or published is None:
+        return False
+    if len(event.date) < 10:
+        return False
+    return abs((Day.fromisoformat(event.date) - Day.fromisoformat(published[:10])).days) <= 2
 
 
 def _inside(start: int, spans: list[tuple[int, int]]) -> bool:
@@ -257,7 +294,22 @@ def _verb_kind(token: Token, kind: str) -> str | None:
         if not objects:
             return None
         person = any(o.ent_type_ in ("PERSON", "NORP") or o.lower_ in _PERSON_WORDS for o in objects)
+        if not person and word.startswith("free") and near & _VESSELS and "up" not in children:
+            return "rescue"  # "salvage teams freed the ship"
         return kind if person else ("announcement" if word.startswith("releas") else None)
+    if kind == "discovery":
+        # "were found alive", "divers found the group"; not "a study found that..."
+        objects = _objects(token)
+        if children & _FOUND_STATES:
+            return kind  # "found the hikers alive" (a small clause the parse calls ccomp)
+        if any(c.dep_ == "ccomp" for c in token.children) or not objects and "alive" not in near:
+            return None
+        found = {t.lower_ for o in objects for t in o.subtree}
+        person = any(o.ent_type_ == "PERSON" for o in objects) or found & (_PERSON_WORDS | {"group", "team",
+                                                                                          "survivors", "alive"})
+        return kind if person or "alive" in near | children else None
+    if kind == "disaster" and word.startswith("burn"):
+        return kind if not _objects(token) or "down" in children else None
     if kind == "arrest" and word.startswith(("charg", "seiz", "captur")):
         return kind if any(o.ent_type_ == "PERSON" or o.lower_ in _PERSON_WORDS for o in _objects(token)) \
             or "with" in children else None
@@ -280,6 +332,12 @@ def _verb_kind(token: Token, kind: str) -> str | None:
         return None
     if kind == "rescue" and word.startswith("evacuat"):
         return kind
+    if kind == "rescue" and word.startswith(("bring", "brought")):
+        # "divers brought four boys out of the cave"; not "brought out a new model"
+        out = any(c.lower_ == "out" for c in token.children)
+        return kind if out and any(o.lower_ in _PERSON_WORDS or o.ent_type_ == "PERSON" or o.like_num
+                                   for o in _objects(token) + [c for c in token.children if c.dep_ == "nsubjpass"]
+                                   for o in o.subtree) else None
     if kind == "vote" and token.tag_ == "VBG" and token.dep_ == "amod":
         return None
     return kind
@@ -306,6 +364,8 @@ def _noun_kind(token: Token, kind: str) -> str | None:
         return None
     if kind == "disaster" and word == "fire" and (prev == "opened" or token.head.lower_ in ("opened", "open")):
         return "attack"
+    if kind == "disaster" and word == "fire" and token.dep_ == "compound":
+        return None  # "the fire brigade", "fire crews"
     if kind == "announcement" and word in ("statement", "address", "speech"):
         return kind if token.dep_ in ("dobj", "nsubjpass") and token.head.lower_ in (
             "issued", "released", "made", "gave", "delivered", "published") else None
@@ -422,7 +482,7 @@ def _event(index: int, sent: Span, sent_text: str, cue: bool, trigger: _Trigger,
         if chosen is not None:
             date, date_text = _in_tense(chosen, sent, sent_text, published, tense), chosen.text
     if date is None and date_text is None and published and tense == "past" and index < LEAD_SENTENCES \
-            and _main_clause(trigger.token):
+            and _main_clause(trigger.token) and not _background(trigger.token):
         date = published[:10]
     if trigger.kind == "statement" and date is None:
         return None
@@ -458,7 +518,7 @@ def _nearest_date(dates: list[DateMention], trigger: _Trigger, sent: Span) -> Da
     verb = _clause_verb(trigger.token)
     anchor = doc[trigger.start].idx - sent.start_char
 
-    def score(d: DateMention) -> tuple[int, int, int]:
+    def score(d: DateMention) -> tuple[int, int, int] | None:
         span = doc.char_span(sent.start_char + d.start, sent.start_char + d.end, alignment_mode="expand")
         attached = 1
         if span is not None:
@@ -468,10 +528,39 @@ def _nearest_date(dates: list[DateMention], trigger: _Trigger, sent: Span) -> Da
             if own or verb.i in ancestors and not any(a.pos_ == "NOUN" and a.i != trigger.token.i
                                                       for a in _between(root, verb)):
                 attached = 0
+            elif _other_clause(root, verb, span):
+                return None
         distance = min(abs(d.start - anchor), abs(d.end - anchor))
         return (attached, 0 if d.value else 1, distance)
 
-    return min(dates, key=score)
+    scored = [(s, d) for d in dates if (s := score(d)) is not None]
+    return min(scored, key=lambda x: x[0])[1] if scored else None
+
+
+def _background(token: Token) -> bool:
+    """The trigger's clause tells what came before the news ("after a fire ripped through")."""
+    return any(c.dep_ == "mark" and c.lower_ in _BACKGROUND_MARKS for c in _clause_verb(token).children)
+
+
+def _other_clause(root: Token, verb: Token, span: Span) -> bool:
+    """The date belongs to another verb than the trigger's: in "reopened on Saturday, five years
+    after a fire ripped through its roof" or "freed the ship on Monday, a week after it ran
+    aground" Saturday and Monday are not when the fire or the grounding happened. A clause the
+    date itself heads ("in 2017, when he warned...") and the clause a speech verb reports ("said
+    on Friday it closed schools") keep the date."""
+    if verb.pos_ not in ("VERB", "AUX"):
+        return False
+    inside = {t.i for t in span}
+    if _background(verb) and not inside & {t.i for t in verb.subtree}:
+        return True  # "..., a week after it ran aground": whatever the parse hangs the clause from
+    governor = next((t for t in (root, *root.ancestors) if t.pos_ in ("VERB", "AUX")), None)
+    if governor is None or governor.i == verb.i:
+        return False
+    if any(t.i in inside for t in verb.ancestors):
+        return False  # the clause modifies the date
+    if verb.dep_ in ("ccomp", "conj") and verb.head.i == governor.i:
+        return False
+    return governor.i in {t.i for t in verb.ancestors}
 
 
 def _between(token: Token, top: Token) -> list[Token]:

@@ -62,8 +62,8 @@ def _run(store: Store, settings: Settings, tell: Tell | None, from_scratch: bool
             _duplicates(tables, shape.threshold)
             if tell:
                 tell("corpus: actors and quotes")
-            _actors(tables)
-            update_stories(StoryTables(store), from_scratch, tell)
+            moved, renamed = _actors(tables)
+            update_stories(StoryTables(store), from_scratch, tell, moved, renamed)
             tables.set_watermark(last)
         if settings.outlets is not None:
             relabel(StoryTables(store), read_outlet_labels(settings.outlets), tell)
@@ -90,9 +90,12 @@ def _duplicates(tables: CorpusTables, threshold: float) -> None:
                            if original != groups[article_id][2]})
 
 
-def _actors(tables: CorpusTables) -> None:
+def _actors(tables: CorpusTables) -> tuple[set[str], dict[str, str]]:
+    """Returns the keys that moved to another actor, and the actors that no longer exist with
+    the one that took their place (the story layer's profiles and results name actors by id)."""
     changed = tables.add_key_stats()
     moved: dict[str, str] = {}
+    loaded_owner: dict[str, str | None] = {}
     if changed:
         loaded = tables.neighbourhood(*neighbourhood(changed))
         group_of = resolve({key: weight for key, (weight, _) in loaded.items()})
@@ -103,6 +106,7 @@ def _actors(tables: CorpusTables) -> None:
         reshaped = set(moved.values()) | {owner for key in moved if (owner := loaded[key][1])}
         touched = reshaped | {ids[group_of[key]] for key in changed}
         group_keys = {actor: group for group, actor in ids.items()}
+        loaded_owner = {key: loaded[key][1] for key in moved}
         del loaded, group_of, ids
         tables.drop_actors(touched)
         ordered = sorted(touched)
@@ -116,6 +120,15 @@ def _actors(tables: CorpusTables) -> None:
                                  for owner, keys in members.items()])
         tables.link_actors(relink=reshaped, extend=touched - reshaped)
     tables.attribute_quotes(set(moved))
+    if not moved:
+        return set(), {}
+    old = {key: owner for key in moved if (owner := loaded_owner[key])}
+    alive = tables.existing_actors(set(old.values()))
+    renamed: dict[str, str] = {}
+    for key in sorted(old):
+        if old[key] not in alive:
+            renamed.setdefault(old[key], moved[key])
+    return set(moved), renamed
 
 
 def _group_key(owner: str, members: list[KeyStats]) -> str:

@@ -25,7 +25,7 @@ from storyline.corpus.claims import SourcedClaim, group_claims
 from storyline.corpus.graph import actor_graph
 from storyline.corpus.outlets import compare_outlets
 from storyline.corpus.stories import ArticleProfile, StoryClusterer, StoryParams, candidate_bounds
-from storyline.corpus.storylines import StorylineParams, link_scores, should_link
+from storyline.corpus.storylines import StorylineParams, key_actors, should_link
 from storyline.corpus.summary import article_sentences, summarize
 from storyline.corpus.timeline import SourcedMention, merge_events
 from storyline.model import ClaimMention, EventMention
@@ -38,20 +38,52 @@ CHUNK = 2000  # new articles clustered per store round trip
 SUMMARY_SENTENCES = 12  # of each article, for summaries (news puts what matters first)
 EDGES_PER_STORYLINE = 400  # the actor graph keeps its strongest edges
 KEY_ACTORS = 8
+LINKS = StorylineParams()
+STORIES_AT_ONCE = 400  # stories whose results are derived from one read of their records
 
 
-def update_stories(tables: StoryTables, from_scratch: bool, tell: Tell | None = None) -> None:
+def update_stories(tables: StoryTables, from_scratch: bool, tell: Tell | None = None,
+                   moved_keys: set[str] | None = None, renamed: dict[str, str] | None = None) -> None:
+    """`moved_keys`: actor keys the actor stage gave to another actor in this update;
+    `renamed`: actors gone, each with the one that took it in. Stored profiles are made to name
+    the actors of now, and the storylines whose articles hold a moved key are derived again."""
     if from_scratch:
         tables.reset()
+    stale: set[str] = set()
+    if not from_scratch and (moved_keys or renamed):
+        _rename(tables, renamed or {})
+        stale = tables.stories_with_keys(moved_keys or set())
     if tell:
         tell("corpus: stories")
     grown, gone = _cluster(tables)
-    if not grown and not gone:
+    if not grown and not gone and not stale:
         return
     if tell:
         tell("corpus: storylines, timeline and claims")
     lines = _link(tables, grown)
+    stale -= gone | set().union(*lines.values()) if lines else gone
+    if stale:
+        components = tables.components(stale)
+        first = tables.first_seqs(set().union(*components))
+        lines.update({min(c, key=lambda s: (first.get(s, 0), s)): c for c in components})
     _derive(tables, lines, gone)
+
+
+def _rename(tables: StoryTables, renamed: dict[str, str]) -> None:
+    """Profiles and document frequencies name the actors of now: a gone actor's weight goes to
+    the one that took it in."""
+    if not renamed:
+        return
+    changed = []
+    for profile in tables.profiles_naming(set(renamed)):
+        actors: dict[str, float] = {}
+        for actor, weight in profile.actors.items():
+            target = renamed.get(actor, actor)
+            actors[target] = actors.get(target, 0.0) + weight
+        profile.actors = actors
+        changed.append(profile)
+    tables.save_profiles(changed, [], {p.id: list(key_actors(p, LINKS)) for p in changed})
+    tables.rename_df(renamed)
 
 
 def relabel(tables: StoryTables, labels: dict[str, dict[str, str]], tell: Tell | None = None) -> None:
@@ -87,7 +119,8 @@ def _cluster(tables: StoryTables) -> tuple[set[str], set[str]]:
         story_of = {p.article_id: clusterer.story_of(p.article_id) or "" for p in profiles}
         tables.merge(clusterer.merged)
         tables.assign(story_of)
-        tables.save_profiles(clusterer.changed(), clusterer.merged)
+        changed = clusterer.changed()
+        tables.save_profiles(changed, clusterer.merged, {p.id: list(key_actors(p, LINKS)) for p in changed})
         delta, added = clusterer.df_changes()
         tables.add_df(delta)
         n_docs += added
@@ -109,54 +142,77 @@ def _summed(actors: list[dict[str, Any]]) -> dict[str, int]:
 
 def _link(tables: StoryTables, grown: set[str]) -> dict[str, set[str]]:
     """Link the grown stories to the stories they continue; returns storyline id -> stories,
-    for every storyline holding a grown story."""
-    params = StorylineParams()
-    stories = {p.id: p for p in tables.profiles(grown)}
+    for every storyline holding a grown story. A grown story's candidates are the stories sharing
+    at least `min_shared` of its key actors (one join for all of them), those sharing most first,
+    cut at `max_candidates`."""
+    params = LINKS
+    candidates = tables.link_candidates(grown, params.min_shared, params.max_candidates)
+    profiles = {p.id: p for p in tables.profiles(grown | {o for others in candidates.values() for o in others})}
     links: list[tuple[str, str]] = []
-    for sid in sorted(stories):
-        story = stories[sid]
-        key = sorted(story.actors, key=lambda a: (-story.actors[a], a))[:params.key_actors]
-        candidates = tables.stories_sharing_actors(key, exclude=[sid])
-        candidates.sort(key=lambda other: (-link_scores(story, other, params)[1], other.id))
-        for other in candidates[:params.max_candidates]:
-            if should_link(story, other, params):
-                links.append((sid, other.id))
-    tables.add_links(links)
-    lines: dict[str, set[str]] = {}
-    done: set[str] = set()
-    for sid in sorted(stories):
-        if sid in done:
+    for sid in sorted(grown):
+        story = profiles.get(sid)
+        if story is None:
             continue
-        members = tables.component([sid])
-        done |= members
-        first = min(tables.profiles(members), key=lambda p: (p.first_seq, p.id))
-        lines[first.id] = members
-    return lines
+        links += [(sid, o) for o in candidates.get(sid, [])
+                  if o in profiles and should_link(story, profiles[o], params)]
+    tables.add_links(links)
+    components = tables.components(grown)
+    first = tables.first_seqs(set().union(*components) if components else set())
+    return {min(c, key=lambda s: (first.get(s, 0), s)): c for c in components}
 
 
 # ---- 3. results ---------------------------------------------------------------------------
 
 def _derive(tables: StoryTables, lines: dict[str, set[str]], gone: set[str]) -> None:
+    """The results of these storylines, derived again: a group of storylines at a time, each
+    group's records read in one query per table."""
     every_story = set().union(*lines.values()) if lines else set()
     tables.drop_results(every_story | gone, list(lines) + sorted(tables.storylines_of(every_story | gone)))
     labels = tables.outlet_labels()
-    stories_out, lines_out, events_out, claims_out, edges_out = [], [], [], [], []
+    group: list[str] = []
+    size = 0
     for line_id in sorted(lines):
-        line = _storyline(tables, line_id, lines[line_id], labels)
-        stories_out += line["stories"]
-        lines_out.append(line["storyline"])
-        events_out += line["events"]
-        claims_out += line["claims"]
-        edges_out += line["edges"]
-    tables.write_stories(stories_out)
-    tables.write_storylines(lines_out)
-    tables.write_events(events_out)
-    tables.write_claims(claims_out)
-    tables.write_edges(edges_out)
+        group.append(line_id)
+        size += len(lines[line_id])
+        if size >= STORIES_AT_ONCE:
+            _derive_group(tables, {i: lines[i] for i in group}, labels)
+            group, size = [], 0
+    if group:
+        _derive_group(tables, {i: lines[i] for i in group}, labels)
 
 
-def _storyline(tables: StoryTables, line_id: str, story_ids: set[str], labels: dict) -> dict[str, Any]:
-    articles = tables.members(story_ids)
+def _derive_group(tables: StoryTables, lines: dict[str, set[str]], labels: dict) -> None:
+    articles = tables.members(set().union(*lines.values()))
+    ids = [a["id"] for a in articles]
+    records = {"events": _by_article(tables.event_mentions(ids)), "claims": _by_article(tables.claim_mentions(ids)),
+               "quotes": _by_article(tables.quotes(ids)), "actors": dict(tables.article_actor_ids(ids))}
+    line_of = {story: line for line, stories in lines.items() for story in stories}
+    members: dict[str, list[dict[str, Any]]] = {line: [] for line in lines}
+    for article in articles:
+        members[line_of[article["story_id"]]].append(article)
+    out: dict[str, list[dict[str, Any]]] = {"stories": [], "storylines": [], "events": [], "claims": [], "edges": []}
+    for line_id in sorted(lines):
+        line = _storyline(line_id, lines[line_id], members[line_id], records, labels)
+        out["storylines"].append(line.pop("storyline"))
+        for key, items in line.items():
+            out[key] += items
+    tables.write_stories(out["stories"])
+    tables.write_storylines(out["storylines"])
+    tables.write_events(out["events"])
+    tables.write_claims(out["claims"])
+    tables.write_edges(out["edges"])
+
+
+def _by_article(items: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        out.setdefault(item["article_id"], []).append(item)
+    return out
+
+
+def _storyline(line_id: str, story_ids: set[str], articles: list[dict[str, Any]], records: dict[str, Any],
+               labels: dict) -> dict[str, Any]:
+    """One storyline's results from its articles (seq order) and their records."""
     ids = [a["id"] for a in articles]
     by_id = {a["id"]: a for a in articles}
     original = {a["id"]: a["duplicate_of"] or a["id"] for a in articles}
@@ -176,7 +232,7 @@ def _storyline(tables: StoryTables, line_id: str, story_ids: set[str], labels: d
         mention=EventMention(m["sentence"], m["kind"], m["trigger"], m["start_char"], m["end_char"], list(m["actors"]),
                              m["place"], m["date"], m["date_text"]),
         actor_ids=list(dict.fromkeys(m["actor_ids"])), story_id=by_id[m["article_id"]]["story_id"],
-        storyline_id=line_id) for m in tables.event_mentions(ids)]
+        storyline_id=line_id) for i in ids for m in records["events"].get(i, [])]
     events = [_plain(e) for e in merge_events(mentions)]
 
     claims_in = [SourcedClaim(
@@ -184,13 +240,14 @@ def _storyline(tables: StoryTables, line_id: str, story_ids: set[str], labels: d
         published=by_id[c["article_id"]]["published"], sentence=sentence(c["article_id"], c["sentence"]),
         claim=ClaimMention(c["sentence"], c["text"], c["start_char"], c["end_char"], c["value"], c["unit"],
                            c["subject"]),
-        story_id=by_id[c["article_id"]]["story_id"], storyline_id=line_id) for c in tables.claim_mentions(ids)]
+        story_id=by_id[c["article_id"]]["story_id"], storyline_id=line_id)
+        for i in ids for c in records["claims"].get(i, [])]
     claims = [_plain(c) for c in group_claims(claims_in)]
     _majority_story(events, by_id)
     _majority_story(claims, by_id)
 
-    quotes = tables.quotes(ids)
-    actor_lists = tables.article_actor_ids(ids)
+    quotes = [q for i in ids for q in records["quotes"].get(i, [])]
+    actor_lists = [(i, records["actors"][i]) for i in ids if i in records["actors"]]
     graph = actor_graph(actor_lists, [(q["article_id"], q["speaker_id"], q["mentions"]) for q in quotes], {})
     edges = sorted(graph.edges(keys=True, data=True), key=lambda e: (-e[3]["weight"], e[0], e[1], e[2]))
     edges_out = [{"storyline_id": line_id, "source": u, "target": v, "kind": d["kind"], "weight": d["weight"],
@@ -223,7 +280,8 @@ def _storyline(tables: StoryTables, line_id: str, story_ids: set[str], labels: d
         "start": _span(articles)[0], "end": _span(articles)[1],
         "stories": [s["id"] for s in stories_out],
         "actors": _key_actors([actors_of.get(a["id"], []) for a in articles]),
-        "summary": _summary(articles, sentences)}
+        # a storyline of one story says what its story says
+        "summary": stories_out[0]["summary"] if len(stories_out) == 1 else _summary(articles, sentences)}
     return {"stories": stories_out, "storyline": storyline, "events": events, "claims": claims, "edges": edges_out}
 
 

@@ -1,14 +1,17 @@
 """The timeline of one storyline: event mentions of many articles merged into events.
 
 Mentions are one real event when they are of one kind (the meeting kinds summit, meeting and
-talks count as one), on compatible dates and share an actor or the place. Days come first: the
-mentions dated to one day are grouped; a month or year mention ("their first meeting in June
-2018", "the Hanoi summit last year") then joins the best-supported day event inside it, so the
-event keeps the most specific date its sources give; if none fits it stands at its own
-granularity. An undated mention joins only an event of its own article with the same kind and a
-shared actor or place (the parse often leaves a follow-up sentence's date implicit); elsewhere
-it would glue unrelated happenings together. Everything is decided on sorted keys, so the same
-mentions in any order give the same events and ids.
+talks count as one), on compatible dates and in no different place. Days come first: the
+mentions of one kind dated to one day are grouped unless they name different places or (for
+the kinds people take part in) different people. A month or year mention ("their first meeting
+in June 2018", "the grounding in March") then joins the best-supported day event inside it
+that shares an actor or the place, or, naming neither, the best-supported one; if none fits it
+stands at its own granularity. An undated mention joins an event of its own article first;
+else, in a later article, the earlier event it refers to: one in the place it names ("the
+Singapore summit", "in Hanoi"), or, when it is worded as a reference ("the fire", "after it ran
+aground", "the 12 boys rescued from the cave"), the best-supported earlier event of its kind.
+Anything else stays apart: "Trump and Kim met again" is news, not a reference. Everything is
+decided on sorted keys, so the same mentions in any order give the same events and ids.
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ SUMMARY_WORDS = 30
 # a month or year mention joins the best-supported day event inside it that shares an actor or the
 # place ("their first meeting in June 2018" -> the Singapore summit of 2018-06-12)
 COARSE_EVIDENCE = 1
+# kinds whose sentences name people around the happening rather than taking part in it: on one
+# day in one storyline only the place tells two of them apart
+BYSTANDERS = {"death", "rescue", "discovery"}
 
 
 @dataclass
@@ -74,6 +80,14 @@ def _order(m: SourcedMention) -> tuple:
     return (m.article_id, e.sentence, e.start, e.kind, e.date or "", m.sentence)
 
 
+def _place_match(a: str, b: str) -> bool:
+    """One place named two ways: "Suez" and "Suez Canal", "Notre-Dame" and "Notre Dame de Paris"."""
+    if a == b:
+        return True
+    x, y = set(a.split()), set(b.split())
+    return x <= y or y <= x
+
+
 class _Group:
     """Mentions taken as one event while merging."""
 
@@ -82,6 +96,8 @@ class _Group:
         self.actors: Counter[str] = Counter(first.actor_ids)
         self.places: Counter[str] = Counter()
         self.articles = {first.article_id}
+        self.originals = {first.original_id}
+        self.date = first.mention.date
         self._add_place(first)
 
     def _add_place(self, m: SourcedMention) -> None:
@@ -93,16 +109,31 @@ class _Group:
         self.members.append(m)
         self.actors.update(m.actor_ids)
         self.articles.add(m.article_id)
+        self.originals.add(m.original_id)
         self._add_place(m)
+
+    def place_of(self, m: SourcedMention) -> int:
+        """1 when the mention's place is one of the group's, -1 when both name places and none
+        agrees (Singapore is not Hanoi), 0 when either names none."""
+        place = _fold(m.mention.place)
+        if not place or not self.places:
+            return 0
+        return 1 if any(_place_match(place, p) for p in self.places) else -1
 
     def affinity(self, m: SourcedMention) -> int:
         """How strongly a mention belongs here: shared actors and place; 0 is no evidence."""
         shared = sum(1 for a in set(m.actor_ids) if a in self.actors)
-        place = _fold(m.mention.place)
-        return shared + (2 if place and place in self.places else 0)
+        return shared + (2 if self.place_of(m) > 0 else 0)
+
+    def bare(self) -> bool:
+        return not self.actors and not self.places
 
     def weight(self) -> int:
-        return len({m.original_id for m in self.members})
+        return len(self.originals)
+
+
+def _bare(m: SourcedMention) -> bool:
+    return not m.actor_ids and not m.mention.place
 
 
 def _within(coarse: str, day: str) -> bool:
@@ -111,12 +142,23 @@ def _within(coarse: str, day: str) -> bool:
 
 def _best(groups: list[_Group], m: SourcedMention, require: bool, least: int = 1) -> _Group | None:
     """The group the mention fits best (shared actors and place, then support); with `require`
-    only one with at least `least` evidence."""
-    scored = [(g.affinity(m), g.weight(), -i, g) for i, g in enumerate(groups)]
+    only one with at least `least` evidence. A group in another place is never taken."""
+    scored = [(g.affinity(m), g.weight(), -i, g) for i, g in enumerate(groups) if g.place_of(m) >= 0]
     scored = [s for s in scored if s[0] >= least or not require]
     if not scored:
         return None
     return max(scored, key=lambda s: s[:3])[3]
+
+
+def _same_day(groups: list[_Group], m: SourcedMention) -> _Group | None:
+    """Mentions of one kind on one day in one storyline are one happening unless they name
+    different places or, for the kinds people take part in (a meeting, a call), different
+    people; a mention with no actors or place ("the grounding, which began on March 23") joins
+    whichever fits best. Around a death or a rescue the actors a sentence names are often
+    bystanders, so there they only choose between groups."""
+    if _family(m.mention.kind) not in BYSTANDERS:
+        groups = [g for g in groups if g.place_of(m) >= 0 and (g.affinity(m) > 0 or _bare(m) or g.bare())]
+    return _best(groups, m, require=False)
 
 
 def merge_events(mentions: list[SourcedMention]) -> list[TimelineEvent]:
@@ -144,8 +186,12 @@ def _merge_family(mentions: list[SourcedMention]) -> list[_Group]:
         finer = [g for d, gs in sorted(dated.items()) if len(d) > len(date) and _within(date, d) for g in gs]
         groups: list[_Group] = []
         for m in by_date[date]:
-            target = _best(finer, m, require=True, least=COARSE_EVIDENCE) \
-                or _best(groups, m, require=bool(m.actor_ids or m.mention.place))
+            if len(date) == 10:
+                target = _same_day(groups, m)
+            else:
+                target = _best(finer, m, require=True, least=COARSE_EVIDENCE) \
+                    or (_heaviest(finer, m) if _bare(m) else None) \
+                    or _best(groups, m, require=not _bare(m))
             if target is None:
                 groups.append(_Group(m))
             else:
@@ -153,13 +199,14 @@ def _merge_family(mentions: list[SourcedMention]) -> list[_Group]:
         dated[date] = groups
     result = [g for d in sorted(dated) for g in dated[d]]
     by_article: dict[str, list[_Group]] = defaultdict(list)
-    for _, groups in sorted(dated.items()):
-        for g in groups:
-            for article in sorted(g.articles):
-                by_article[article].append(g)
+    for g in result:
+        for article in sorted(g.articles):
+            by_article[article].append(g)
+    # the storyline's dated events, earliest first, for the references of later articles
+    known = sorted(result, key=lambda g: (g.date or "", len(g.date or "")))
     undated: list[_Group] = []
     for m in by_date.get(None, []):
-        target = _best(by_article.get(m.article_id, []), m, require=True)
+        target = _best(by_article.get(m.article_id, []), m, require=not _bare(m)) or _referent(known, m)
         target = target or _best([g for g in undated if _same_scene(g, m)], m, require=True)
         if target is None:
             undated.append(_Group(m))
@@ -168,13 +215,52 @@ def _merge_family(mentions: list[SourcedMention]) -> list[_Group]:
     return result + undated
 
 
+def _heaviest(groups: list[_Group], m: SourcedMention) -> _Group | None:
+    """The best-supported group not in another place (ties: the earlier)."""
+    fits = [(g.weight(), -i, g) for i, g in enumerate(groups) if g.place_of(m) >= 0]
+    return max(fits, key=lambda s: s[:2])[2] if fits else None
+
+
+# words before a trigger that make it a reference to a known happening: "the fire", "its
+# grounding", "after it ran aground", "who died during the rescue"
+_REFERENCE = re.compile(r"(?i)\b(?:the|its|their|this|that|his|her|after|since|when|where|who|which|during|"
+                        r"before)\s+(?:[\w'’-]+\s+){0,3}$|['’]s\s+(?:[\w-]+\s+)?$")
+_CLAUSE_BREAK = re.compile(r"[,;:—–()\"“”]")
+
+
+def _reference(m: SourcedMention) -> bool:
+    """The mention names a happening the reader is supposed to know (a definite noun phrase or
+    a background clause), not a new one ("Trump and Kim met again")."""
+    at = m.sentence.find(m.mention.trigger)
+    if at < 0:
+        return False
+    before = _CLAUSE_BREAK.split(m.sentence[:at])[-1]
+    return bool(_REFERENCE.search(before))
+
+
+def _referent(known: list[_Group], m: SourcedMention) -> _Group | None:
+    """The earlier event of the storyline an undated mention of a later article refers to: one
+    in the place it names ("the Singapore summit", "their second, in Hanoi"), else, for a
+    reference ("the fire", "after it ran aground"), the best-supported one that fits."""
+    published = (m.published or "")[:10]
+    before = [g for g in known if not published or (g.date or "") <= published]
+    if not before:
+        return None
+    placed = [g for g in before if g.place_of(m) > 0]
+    if placed:
+        return _best(placed, m, require=False)
+    if not _reference(m):
+        return None
+    fits = [g for g in before if g.place_of(m) >= 0]
+    return max(fits, key=lambda g: (g.affinity(m), g.weight(), g.date or "")) if fits else None
+
+
 def _same_scene(group: _Group, m: SourcedMention) -> bool:
     """Undated mentions of different articles are one event only when they share the place and
     an actor: one shared country alone would chain every undated mention of a story together."""
     if m.article_id in group.articles:
         return True
-    place = _fold(m.mention.place)
-    return bool(place and place in group.places and any(a in group.actors for a in m.actor_ids))
+    return group.place_of(m) > 0 and any(a in group.actors for a in m.actor_ids)
 
 
 def _date(group: _Group) -> str | None:

@@ -43,6 +43,10 @@ class CorpusTables:
         """An upgrade asked for every article to be taken in again (store/migrate.py)."""
         return self.store._meta("corpus_reset") == "1"
 
+    def existing_actors(self, ids: Iterable[str]) -> set[str]:
+        return {r[0] for r in rows.read(self.con, "SELECT a.id FROM actors a JOIN {rows} r ON r.id = a.id",
+                                        id=sorted(set(ids)))}
+
     def layout(self) -> Layout:
         return self.store.lsh_layout()
 

@@ -45,6 +45,8 @@ def from_version_1(store: Store, schema: str, shape: Layout) -> None:
     con.execute(schema)
     store._set_meta("lsh", shape.encode())
     store._layout = shape
+    # the story layer (schema 3) has to see every article: the next corpus update starts afresh
+    store._set_meta("corpus_reset", "1")
 
     if "runs" in present:
         failed = "coalesce(failed, 0)" if _has_column(store, "v1_runs", "failed") else "0"

@@ -222,6 +222,10 @@ CREATE TABLE IF NOT EXISTS story_profiles (
     weight    DOUBLE NOT NULL,             -- members that shaped the profile
     title_article VARCHAR NOT NULL         -- its first article's id
 );
+CREATE TABLE IF NOT EXISTS story_key_actors ( -- each live story's key actors: a storyline's candidates
+    story_id VARCHAR NOT NULL,               --   are the stories sharing enough of them (one join)
+    actor_id VARCHAR NOT NULL
+);
 CREATE TABLE IF NOT EXISTS story_links (    -- storyline links between stories, as decided
     story_id VARCHAR NOT NULL,
     other_id VARCHAR NOT NULL

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = ["StoryTables"]
 
-_STATE = ("term_df", "story_profiles", "story_links")
+_STATE = ("term_df", "story_profiles", "story_key_actors", "story_links")
 _RESULTS = ("stories", "storylines", "events", "claims", "actor_edges")
 SOURCES = "STRUCT(article_id VARCHAR, sentence VARCHAR)[]"
 
@@ -115,9 +115,16 @@ class StoryTables:
                              terms={x["k"]: x["w"] for x in r[5]}, actors={x["k"]: x["w"] for x in r[6]},
                              first_seq=r[7], weight=r[8], title_article=r[9]) for r in found]
 
-    def save_profiles(self, changed: Sequence[StoryProfile], gone: Iterable[str]) -> None:
+    def save_profiles(self, changed: Sequence[StoryProfile], gone: Iterable[str],
+                      key_actors: dict[str, list[str]]) -> None:
+        """Write the changed profiles (with each one's key actors) and forget the merged ones."""
         drop = sorted({p.id for p in changed} | set(gone))
         rows.write(self.con, "DELETE FROM story_profiles USING {rows} r WHERE story_profiles.story_id = r.id", id=drop)
+        rows.write(self.con, "DELETE FROM story_key_actors USING {rows} r WHERE story_key_actors.story_id = r.id",
+                   id=drop)
+        pairs = [(story, actor) for story in sorted(key_actors) for actor in key_actors[story]]
+        rows.write(self.con, "INSERT INTO story_key_actors (story_id, actor_id) SELECT story_id, actor_id FROM {rows}",
+                   story_id=[p[0] for p in pairs], actor_id=[p[1] for p in pairs])
         rows.write(
             self.con,
             "INSERT INTO story_profiles (story_id, size, first_date, last_date, last_seq, terms, actors, first_seq, "
@@ -134,6 +141,31 @@ class StoryTables:
             aw=[[float(w) for w in p.actors.values()] for p in changed], first_seq=[p.first_seq for p in changed],
             weight=[float(p.weight) for p in changed], title_article=[p.title_article for p in changed])
 
+    def profiles_naming(self, actor_ids: set[str]) -> list[StoryProfile]:
+        if not actor_ids:
+            return []
+        return self._profiles("WHERE story_id IN (SELECT DISTINCT p.story_id FROM story_profiles p, "
+                              "unnest(p.actors) AS u(x) WHERE x.k IN (SELECT unnest(?)))", [sorted(actor_ids)])
+
+    def rename_df(self, renamed: dict[str, str]) -> None:
+        """Document frequencies of gone actors added to those that took them in."""
+        gone = list(renamed)
+        found = dict(rows.read(self.con, "SELECT d.term, d.df FROM term_df d JOIN {rows} r ON r.term = d.term",
+                               term=gone))
+        delta: dict[str, int] = {}
+        for old, new in renamed.items():
+            if found.get(old):
+                delta[new] = delta.get(new, 0) + found[old]
+        rows.write(self.con, "DELETE FROM term_df USING {rows} r WHERE term_df.term = r.term", term=gone)
+        self.add_df(delta)
+
+    def stories_with_keys(self, keys: set[str]) -> set[str]:
+        """The stories of the articles that name any of these actor keys."""
+        return {r[0] for r in rows.read(
+            self.con, "SELECT DISTINCT a.story_id FROM article_actors aa JOIN {rows} r ON r.key = aa.key "
+                      "JOIN articles a ON a.id = aa.article_id WHERE a.story_id IS NOT NULL",
+            key=sorted(keys))}
+
     def assign(self, story_of: dict[str, str]) -> None:
         rows.write(self.con, "UPDATE articles SET story_id = r.story FROM {rows} r WHERE articles.id = r.id",
                    id=list(story_of), story=list(story_of.values()))
@@ -148,14 +180,30 @@ class StoryTables:
         self.con.execute("DELETE FROM story_links WHERE story_id = other_id")
 
     # ---- storylines -----------------------------------------------------------------------
-    def stories_sharing_actors(self, actor_ids: Iterable[str], exclude: Iterable[str]) -> list[StoryProfile]:
-        """Stories whose profile names one of these actors (a storyline's candidates)."""
-        ids = sorted(set(actor_ids))
+    def link_candidates(self, story_ids: Iterable[str], min_shared: int, limit: int) -> dict[str, list[str]]:
+        """For each of these stories, the other stories sharing at least `min_shared` of its key
+        actors, the `limit` sharing most (ties: the latest) first: one join over story_key_actors."""
+        found = self._candidates(sorted(set(story_ids)), min_shared, limit)
+        out: dict[str, list[str]] = {}
+        for story, other in found:
+            out.setdefault(story, []).append(other)
+        return out
+
+    def _candidates(self, ids: list[str], min_shared: int, limit: int) -> list[tuple]:
         if not ids:
             return []
-        return self._profiles("WHERE story_id IN (SELECT DISTINCT p.story_id FROM story_profiles p, "
-                              "unnest(p.actors) AS u(x) WHERE x.k IN (SELECT unnest(?))) "
-                              "AND story_id NOT IN (SELECT unnest(?))", [ids, sorted(set(exclude))])
+        subquery, document = rows._source({"id": ids})
+        return self.con.execute(
+            "WITH shared AS (SELECT g.story_id AS story, o.story_id AS other, count(*) AS n FROM story_key_actors g "
+            "JOIN " + subquery + " r ON r.id = g.story_id JOIN story_key_actors o ON o.actor_id = g.actor_id "
+            "AND o.story_id <> g.story_id GROUP BY g.story_id, o.story_id HAVING count(*) >= $min) "
+            "SELECT s.story, s.other FROM shared s JOIN story_profiles p ON p.story_id = s.other "
+            "QUALIFY row_number() OVER (PARTITION BY s.story ORDER BY s.n DESC, p.last_seq DESC, s.other) <= $limit "
+            "ORDER BY 1, 2", {"rows": document, "min": min_shared, "limit": limit}).fetchall()
+
+    def first_seqs(self, story_ids: Iterable[str]) -> dict[str, int]:
+        return dict(rows.read(self.con, "SELECT p.story_id, p.first_seq FROM story_profiles p JOIN {rows} r "
+                                        "ON r.id = p.story_id", id=sorted(set(story_ids))))
 
     def add_links(self, links: Iterable[tuple[str, str]]) -> None:
         pairs = sorted({(a, b) if a < b else (b, a) for a, b in links if a != b})
@@ -163,17 +211,35 @@ class StoryTables:
                              "ANTI JOIN story_links l ON l.story_id = r.a AND l.other_id = r.b",
                    a=[p[0] for p in pairs], b=[p[1] for p in pairs])
 
-    def component(self, story_ids: Iterable[str]) -> set[str]:
-        """Every story linked to these, transitively (a storyline)."""
+    def components(self, story_ids: Iterable[str]) -> list[set[str]]:
+        """The storylines (sets of stories linked transitively) holding these stories: the links
+        around them are read a ring at a time, one query per ring."""
         seen = set(story_ids)
-        frontier = set(seen)
+        frontier = sorted(seen)
+        links: list[tuple[str, str]] = []
         while frontier:
-            found = rows.read(self.con, "SELECT l.other_id FROM story_links l JOIN {rows} r ON r.id = l.story_id "
-                                        "UNION SELECT l.story_id FROM story_links l JOIN {rows} r ON r.id = l.other_id",
-                              id=sorted(frontier))
-            frontier = {r[0] for r in found} - seen
-            seen |= frontier
-        return seen
+            found = rows.read(self.con, "SELECT l.story_id, l.other_id FROM story_links l JOIN {rows} r "
+                                        "ON r.id = l.story_id OR r.id = l.other_id", id=frontier)
+            links += found
+            fresh = {x for pair in found for x in pair} - seen
+            seen |= fresh
+            frontier = sorted(fresh)
+        parent = {x: x for x in seen}
+
+        def root(x: str) -> str:
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for a, b in links:
+            ra, rb = root(a), root(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+        groups: dict[str, set[str]] = {}
+        for x in seen:
+            groups.setdefault(root(x), set()).add(x)
+        return sorted(groups.values(), key=min)
 
     # ---- what a storyline's results are made of -----------------------------------------------
     def members(self, story_ids: Iterable[str]) -> list[dict[str, Any]]:
@@ -213,12 +279,14 @@ class StoryTables:
             "GROUP BY qm.quote_id) m ON m.quote_id = q.id ORDER BY q.article_id, q.n", id=list(article_ids))
 
     def article_actor_ids(self, article_ids: Sequence[str]) -> list[tuple[str, list[str]]]:
-        """(article id, its actor ids, most mentioned first)."""
+        """(article id, its actor ids, most mentioned first): people, organisations and countries
+        (places are where things happen, not who does them)."""
         return [(r[0], r[1]) for r in rows.read(
             self.con, "SELECT article_id, list(actor_id ORDER BY mentions DESC, actor_id) FROM "
                       "(SELECT aa.article_id, k.actor_id, sum(aa.mentions) AS mentions FROM article_actors aa "
                       "JOIN {rows} r ON r.id = aa.article_id JOIN actor_keys k ON k.key = aa.key "
-                      "WHERE k.actor_id IS NOT NULL GROUP BY aa.article_id, k.actor_id) "
+                      "JOIN actors a ON a.id = k.actor_id WHERE a.kind <> 'place' "
+                      "GROUP BY aa.article_id, k.actor_id) "
                       "GROUP BY article_id ORDER BY article_id",
             id=list(article_ids))]
 

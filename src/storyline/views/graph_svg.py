@@ -92,7 +92,7 @@ def _plural(count: int, word: str) -> str:
 
 def _empty(width: int) -> Markup:
     return Markup(
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="actor-graph" width="{width}" height="40" '
+        f'<svg class="actor-graph graph" width="{width}" height="40" '
         f'viewBox="0 0 {width} 40" role="img" aria-label="no actors"><title>Actor graph: no actors</title>'
         f'<text x="{width / 2:.1f}" y="24" text-anchor="middle" font-size="13" fill="#666">no actors</text></svg>')
 
@@ -125,7 +125,7 @@ def graph_svg(graph: nx.Graph, width: int = 640, height: int = 420) -> Markup:
         x, y = pos[node]
         return MARGIN_X + x * (width - 2 * MARGIN_X), MARGIN_Y + y * (height - 2 * MARGIN_Y)
 
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="actor-graph" width="{width}" height="{height}" '
+    out = [f'<svg class="actor-graph graph" width="{width}" height="{height}" '
            f'viewBox="0 0 {width} {height}" role="img" aria-label="actor graph" font-family="sans-serif">',
            f"<title>Actor graph: {_plural(len(nodes), 'actor')}, {_plural(len(pairs), 'link')}</title>",
            '<g class="edges" stroke-linecap="round">']
