@@ -20,9 +20,10 @@ from storyline.analyze import analyze_articles
 from storyline.corpus import attribute_quotes, consolidate, find_duplicates, signature
 from storyline.corpus.stage import rebuild
 from storyline.model import AnalyzedArticle, Article
-from storyline.pipeline import run_corpus
+from storyline.pipeline import reanalyze, run_corpus
 from storyline.settings import Settings
 from storyline.store import SCHEMA_VERSION, StoreOutdated, open_store
+from storyline.views.cli import app
 from storyline.views.export import build_dossier
 from tests.conftest import BODY, page
 
@@ -245,6 +246,16 @@ def test_an_upgraded_store_grows_as_a_new_one(tmp_path: Path, analysed: list) ->
         rebuild(store, settings.with_(db_path=db))
     assert storyline.dossier(db) == grown
 
+    # analysed again, the old articles have the story layer's inputs: the store equals a new one
+    with open_store(db) as store:
+        assert store.reanalysis_pending() == 3
+        assert reanalyze(store, settings.with_(db_path=db)) == 3
+        assert store.reanalysis_pending() == 0
+        rebuild(store, settings.with_(db_path=db))
+    upgraded = storyline.dossier(db)
+    upgraded["articles"] = [{**a, "also_seen_at": []} for a in upgraded["articles"]]
+    assert upgraded == expected
+
 
 def test_articles_of_a_killed_run_are_taken_in_by_the_next(tmp_path: Path, analysed: list) -> None:
     """0.1.0 had no corpus results for what a killed run stored: the upgrade leaves those
@@ -306,3 +317,58 @@ def test_html_pages_still_round_trip(tmp_path: Path) -> None:
                                        "WHERE table_name = 'articles'").fetchall())
         assert types["published"] == "DATE" and types["provenance"].startswith("MAP")
         assert types["sentences"].startswith("STRUCT") and types["language"] == "VARCHAR"
+
+
+def downgrade_to_version_2(db: Path) -> None:
+    """A store as storyline 0.2 (schema 2) left it: no story layer, its tables placeholders."""
+    con = duckdb.connect(str(db))
+    for table in ("article_terms", "event_mentions", "claim_mentions", "term_df", "story_profiles",
+                  "story_key_actors", "story_links", "stories", "storylines", "events", "claims", "actor_edges",
+                  "outlet_labels"):
+        con.execute(f"DROP TABLE {table}")
+    con.execute("CREATE TABLE stories (id VARCHAR PRIMARY KEY, title VARCHAR, summary VARCHAR[], first_date DATE, "
+                "last_date DATE, status VARCHAR, key_terms VARCHAR[], key_actors VARCHAR[], centroid FLOAT[], "
+                "updated_run INTEGER)")
+    con.execute("CREATE TABLE storylines (id VARCHAR PRIMARY KEY, story_id VARCHAR NOT NULL, title VARCHAR, "
+                "first_date DATE, last_date DATE)")
+    con.execute("CREATE TABLE events (id VARCHAR PRIMARY KEY, story_id VARCHAR, storyline_id VARCHAR, summary "
+                "VARCHAR, kind VARCHAR, date DATE, place VARCHAR, actors VARCHAR[])")
+    con.execute("CREATE TABLE event_sources (event_id VARCHAR NOT NULL, n INTEGER NOT NULL, article_id VARCHAR "
+                "NOT NULL, sentence INTEGER)")
+    con.execute("CREATE TABLE claims (id VARCHAR PRIMARY KEY, story_id VARCHAR, text VARCHAR NOT NULL, value "
+                "DOUBLE, unit VARCHAR, status VARCHAR)")
+    con.execute("CREATE TABLE claim_sources (claim_id VARCHAR NOT NULL, n INTEGER NOT NULL, article_id VARCHAR "
+                "NOT NULL, sentence INTEGER)")
+    con.execute("UPDATE articles SET story_id = NULL")
+    con.execute("DELETE FROM meta WHERE key IN ('story_docs', 'corpus_reset', 'reanalyze_upto')")
+    con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    con.close()
+
+
+def test_a_version_2_store_gains_the_story_layer(tmp_path: Path, cli) -> None:
+    from tests.conftest import BODY, page
+
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "a.html").write_text(page(), encoding="utf-8")
+    (folder / "b.html").write_text(page(title="Summit Ends With a Pledge", outlet="Meridian Daily",
+                                        body=BODY[1:] + ["Both leaders left Singapore on the evening of June 12."]),
+                                   encoding="utf-8")
+    db = tmp_path / "s.duckdb"
+    storyline.run([folder], db=db, workers=0)
+    expected = storyline.dossier(db)
+    assert expected["stories"] and expected["events"] and all(a["story_id"] for a in expected["articles"])
+
+    downgrade_to_version_2(db)
+    with open_store(db) as store:  # upgraded on opening
+        assert store.schema_version == SCHEMA_VERSION and store.reanalysis_pending() == 2
+    # a run says what to do; the articles it had are taken in again without their inputs
+    result = cli.invoke(app, ["analyze", str(folder), "--db", str(db), "--workers", "0", "--out",
+                              str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "storyline rebuild --reanalyze" in " ".join(result.output.split())
+    result = cli.invoke(app, ["rebuild", "--db", str(db), "--reanalyze"])
+    assert result.exit_code == 0, result.output
+    assert "analysed 2 articles again" in result.output
+    after = storyline.dossier(db)
+    assert after == expected

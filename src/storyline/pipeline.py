@@ -29,7 +29,7 @@ from storyline.workers import Supervisor, WorkerStartError, results
 if TYPE_CHECKING:
     from storyline.distributed import DaskRunner
 
-__all__ = ["Progress", "RunReport", "run", "run_corpus", "WorkerStartError"]
+__all__ = ["Progress", "RunReport", "reanalyze", "run", "run_corpus", "WorkerStartError"]
 
 
 @dataclass
@@ -154,6 +154,11 @@ def run(paths: Iterable[str | Path], settings: Settings | None = None,
                     report.warnings.append(f"search index not refreshed: {exc}")
                 report.duplicates = store.duplicate_count()
                 report.articles = store.article_count()
+                if pending := store.reanalysis_pending():
+                    report.warnings.append(
+                        f"{pending} articles were analysed by an older storyline and have no key terms, events "
+                        f"or figures, so the stories, timeline and claims leave them out; run `storyline rebuild "
+                        f"--reanalyze --db {settings.db_path}` once")
                 store.finish_run(report.run_id, report.duplicates)
             except BaseException:
                 store.finish_run(report.run_id, None, status="interrupted")
@@ -231,3 +236,24 @@ def run_corpus(store: Store, settings: Settings, tell: Callable[..., None] | Non
     from-scratch derivation, which `storyline rebuild` runs on purpose. Returns the number of
     articles taken in; idempotent."""
     return corpus_stage.update(store, settings, tell)
+
+
+def reanalyze(store: Store, settings: Settings, tell: Callable[[str], None] | None = None) -> int:
+    """Give the articles a store upgraded from an older schema holds the story layer's per-article
+    inputs (key terms, event mentions, figures): their stored text analysed again, in this
+    process, a page at a time (each page one transaction, so an interrupted pass resumes where
+    it stopped: a page already done is done again at worst). Returns how many articles."""
+    from storyline.analyze.stages import analyze_stream
+    from storyline.model import AnalyzedArticle, Article
+
+    done = 0
+    for page in store.iter_reanalysis():
+        articles = [Article(source=r["source"], kind=r["kind"], text=r["text"], title=r["title"], outlet=r["outlet"],
+                            author=r["author"], published=r["published"], url=r["url"]) for r in page]
+        analysed = [a for a in analyze_stream(articles, settings) if isinstance(a, AnalyzedArticle)]
+        store.replace_story_inputs(analysed)
+        done += len(page)
+        if tell:
+            tell(f"analysed again: {done}")
+    store.reanalysis_done()
+    return done

@@ -345,6 +345,43 @@ class Store:
                    band=[band for _ in kept for band in range(shape.bands)], bucket=buckets.reshape(-1),
                    article_id=[article_id for article_id, _ in kept for _ in range(shape.bands)])
 
+    # ---- articles analysed before schema 3 (store/migrate.py) --------------------------------
+    def reanalysis_pending(self) -> int:
+        """How many articles were analysed by a storyline without the story layer's inputs."""
+        upto = self._meta("reanalyze_upto")
+        if not upto:
+            return 0
+        return self.con.execute("SELECT count(*) FROM articles WHERE seq <= ?", [int(upto)]).fetchone()[0]
+
+    def iter_reanalysis(self, page_rows: int = 64) -> Iterator[list[dict[str, Any]]]:
+        """Those articles a page at a time (what analysing them again needs)."""
+        upto = int(self._meta("reanalyze_upto") or 0)
+        for first, last in self._seq_pages(page_rows, upto):
+            yield self._dicts("SELECT id, source, kind, url, title, outlet, author, CAST(published AS VARCHAR) AS "
+                              "published, text FROM articles WHERE seq BETWEEN ? AND ? ORDER BY seq", [first, last])
+
+    def replace_story_inputs(self, analysed: list[AnalyzedArticle]) -> None:
+        """The key terms, event mentions and figures of articles analysed again, in one
+        transaction (whatever they had is replaced)."""
+        ids = [a.article.id for a in analysed]
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for table in ("article_terms", "event_mentions", "claim_mentions"):
+                rows.write(self.con, f"DELETE FROM {table} USING {{rows}} r WHERE {table}.article_id = r.id", id=ids)
+            records.insert_terms(self.con, [(i, t, n) for i, a in zip(ids, analysed, strict=True)
+                                            for t, n in a.terms.items()])
+            records.insert_event_mentions(self.con, [(i, n, e) for i, a in zip(ids, analysed, strict=True)
+                                                     for n, e in enumerate(a.events)])
+            records.insert_claim_mentions(self.con, [(i, n, c) for i, a in zip(ids, analysed, strict=True)
+                                                     for n, c in enumerate(a.claims)])
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def reanalysis_done(self) -> None:
+        self.con.execute("DELETE FROM meta WHERE key = 'reanalyze_upto'")
+
     def article_count(self) -> int:
         return self.con.execute("SELECT count(*) FROM articles").fetchone()[0]
 

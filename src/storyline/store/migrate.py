@@ -47,6 +47,7 @@ def from_version_1(store: Store, schema: str, shape: Layout) -> None:
     store._layout = shape
     # the story layer (schema 3) has to see every article: the next corpus update starts afresh
     store._set_meta("corpus_reset", "1")
+    _mark_reanalysis(store, "v1_articles")
 
     if "runs" in present:
         failed = "coalesce(failed, 0)" if _has_column(store, "v1_runs", "failed") else "0"
@@ -218,3 +219,12 @@ def from_version_2(store: Store, schema: str) -> None:
     con.execute(schema)
     store._set_meta("corpus_seq", "0")
     store._set_meta("corpus_reset", "1")
+    _mark_reanalysis(store, "articles")
+
+
+def _mark_reanalysis(store: Store, table: str) -> None:
+    """Articles up to this seq were analysed before schema 3: without key terms, event mentions
+    and figures until `storyline rebuild --reanalyze` adds them (pipeline.reanalyze)."""
+    top = store.con.execute(f"SELECT coalesce(max(seq), 0) FROM {table}").fetchone()[0]
+    if top:
+        store._set_meta("reanalyze_upto", str(int(top)))

@@ -248,15 +248,28 @@ def stats(db: Path = DB,
 
 
 @app.command()
-def rebuild(db: Path = DB, quiet: bool = QUIET) -> None:
+def rebuild(db: Path = DB, quiet: bool = QUIET,
+            reanalyze: bool = typer.Option(False, "--reanalyze", metavar="",
+                                           help="First analyse again the articles an older storyline stored "
+                                                "(they lack key terms, events and figures).")) -> None:
     """Derive near-duplicates, actors, quote speakers, stories, storylines, the timeline and claims
     again from the stored articles alone."""
     from storyline.corpus.stage import rebuild as rebuild_corpus
+    from storyline.pipeline import reanalyze as reanalyze_store
     from storyline.store.search import SearchUnavailable
 
     if not db.exists():
         _fail(f"no storyline database at {db}; run `storyline analyze` first")
     started = time.perf_counter()
+    with open_store(db) as store:
+        if reanalyze:
+            with _status("analysing older articles again", quiet):
+                again = reanalyze_store(store, _settings(db, workers=0))
+            if not quiet:
+                out_console.print(f"analysed {again} articles again", highlight=False)
+        elif pending := store.reanalysis_pending():
+            err_console.print(f"[yellow]warning:[/] {pending} articles were analysed by an older storyline; "
+                              "add --reanalyze to give them key terms, events and figures", highlight=False)
     with _status("rebuilding the corpus results", quiet), open_store(db) as store:
         articles = rebuild_corpus(store, _settings(db))
         note = None
