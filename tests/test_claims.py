@@ -192,3 +192,11 @@ def test_grouping_is_order_free(nlp):
         assert [(g.id, g.status, g.values, g.sources) for g in again] == \
                [(g.id, g.status, g.values, g.sources) for g in first]
     assert len({g.id for g in first}) == len(first)
+
+
+def test_a_count_of_meetings_after_a_name(nlp):
+    """A spelled number after a name is a count, not part of the name ("Apollo 11" has digits), and
+    "three times" stays a figure though the NER takes it for a date beside "last year"."""
+    claim = one(nlp, "Smith met Jones three times last year.")
+    assert (claim.value, claim.unit, claim.text) == (3.0, "times", "three times")
+    assert claims_of(nlp, "The Apollo 11 crew landed on the Moon.") == []

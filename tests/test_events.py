@@ -126,3 +126,12 @@ def test_found_brought_out_and_burned(nlp) -> None:
     assert "rescue" in [e.kind for e in events(nlp, "Divers brought three men out of the mine on Sunday.")]
     assert [e.kind for e in events(nlp, "The old warehouse burned on Friday night.")] == ["disaster"]
     assert all(e.kind != "disaster" for e in events(nlp, "The chief of the fire brigade spoke on Monday."))
+
+
+def test_a_relative_clause_takes_the_date_of_its_noun_and_an_after_phrase_keeps_its_own(nlp) -> None:
+    found = events(nlp, "After an initial period of high tension in 2017, during which Smith referred to Jones as "
+                        "\u201cLittle Tyrant\u201d and threatened \u201cfire and ruin\u201d if the North continued its "
+                        "weapons plans, the two men later opened a dialogue.", "2025-10-25")
+    assert [(e.kind, e.date) for e in found if e.kind == "threat"] == [("threat", "2017")]
+    [met] = events(nlp, "After a tense stretch in 2017, the two leaders met in Hanoi.", "2019-02-28")
+    assert met.date != "2017"

@@ -311,8 +311,8 @@ def _in_name(run: list[Token]) -> bool:
             and not prev.nbor(-1).whitespace_:
         return True  # COVID-19, Hwasong-15, F-35
     if prev.is_alpha and prev.text[0].isupper() and prev.pos_ == "PROPN" and prev.lower_ not in MONTHS \
-            and not prev.is_sent_start:
-        return True  # Apollo 11, Boeing 737
+            and not prev.is_sent_start and not first.is_alpha:
+        return True  # Apollo 11, Boeing 737 (a name's number is in digits: "met Jones three times" is a count)
     if prev.lower_ == "of" and prev.i > 0 and prev.nbor(-1).pos_ == "PROPN" and prev.nbor(-1).text[:1].isupper() \
             and not prev.nbor(-1).is_sent_start:
         return True  # Group of 20
@@ -766,7 +766,8 @@ def extract_claims(doc: Doc, mentions: list[Mention]) -> list[ClaimMention]:
         for run in _number_runs(sent):
             if _in_name(run) or _date_like(run, sent) or _is_range(run, sent):
                 continue
-            if any(t.ent_type_ in ("DATE", "TIME") for t in run) and not _duration_or_age(run, sent):
+            if any(t.ent_type_ in ("DATE", "TIME") for t in run) and not _duration_or_age(run, sent) \
+                    and not _how_often(run):
                 continue
             fig = _figure(run, sent)
             if fig is None:
@@ -775,6 +776,13 @@ def extract_claims(doc: Doc, mentions: list[Mention]) -> list[ClaimMention]:
             if claim is not None:
                 claims.append(claim)
     return claims
+
+
+def _how_often(run: list[Token]) -> bool:
+    """"three times", "five-fold": a count of occurrences, which the NER often tags DATE along
+    with a date beside it ("three times last year")."""
+    after = run[-1].nbor(1) if run[-1].i + 1 < len(run[-1].doc) else None
+    return after is not None and after.lower_ in ("times", "fold")
 
 
 def _duration_or_age(run: list[Token], sent: Span) -> bool:

@@ -524,6 +524,9 @@ def _nearest_date(dates: list[DateMention], trigger: _Trigger, sent: Span) -> Da
         if span is not None:
             root = span.root
             ancestors = {t.i for t in root.ancestors}
+            if verb.i in ancestors and any(t.dep_ == "prep" and t.lower_ in _BACKGROUND_MARKS
+                                           for t in _between(root, verb)):
+                return None  # "After a tense stretch in 2017, the two met": 2017 is the stretch's
             own = trigger.token.i in ancestors or root.head.i == trigger.token.i
             if own or verb.i in ancestors and not any(a.pos_ == "NOUN" and a.i != trigger.token.i
                                                       for a in _between(root, verb)):
@@ -556,6 +559,8 @@ def _other_clause(root: Token, verb: Token, span: Span) -> bool:
     governor = next((t for t in (root, *root.ancestors) if t.pos_ in ("VERB", "AUX")), None)
     if governor is None or governor.i == verb.i:
         return False
+    if verb.dep_ == "relcl" and verb.head.i in {t.i for t in root.ancestors}:
+        return False  # "a stretch in 2017, during which he threatened...": the clause tells of the dated noun
     if any(t.i in inside for t in verb.ancestors):
         return False  # the clause modifies the date
     if verb.dep_ in ("ccomp", "conj") and verb.head.i == governor.i:
