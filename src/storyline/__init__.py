@@ -5,6 +5,7 @@ Library use mirrors the CLI:
     import storyline
     report = storyline.run(["pages/"], db="storyline.duckdb")
     dossier = storyline.dossier("storyline.duckdb")
+    stories = storyline.match("pasted article text", db="storyline.duckdb")   # the stories it would join
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from storyline.match import match
 from storyline.settings import Settings
 
 __version__ = "0.1.0"
-__all__ = ["Settings", "run", "dossier", "__version__"]
+__all__ = ["Settings", "run", "dossier", "match", "__version__"]
 
 
 def run(paths: Iterable[str | Path], db: str | Path = "storyline.duckdb", **settings: Any):

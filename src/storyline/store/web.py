@@ -137,8 +137,9 @@ class WebReads:
         if order == "rank":
             params = params + [filters.story_ids or []]
         rows = self._dicts(
-            "SELECT s.id, s.storyline_id, s.title, CAST(s.first_date AS VARCHAR) AS start, CAST(s.last_date AS VARCHAR) "
-            "AS \"end\", s.size, s.actors[1:5] AS actors, s.outlets[1:6] AS outlets, len(s.outlets) AS n_outlets, "
+            "SELECT s.id, s.storyline_id, s.title, CAST(s.first_date AS VARCHAR) AS start, "
+            "CAST(s.last_date AS VARCHAR) AS \"end\", s.size, s.actors[1:5] AS actors, s.outlets[1:6] AS outlets, "
+            "len(s.outlets) AS n_outlets, "
             f"count(*) OVER () AS total FROM stories s WHERE {where} ORDER BY {by} LIMIT ? OFFSET ?",
             params + [limit, offset])
         total = rows[0]["total"] if rows else (self._count("stories s", where, filters.where()[1]) if offset else 0)
@@ -199,8 +200,9 @@ class WebReads:
         return rows, total
 
     def articles(self, filters: ListFilters, story: str | None = None, offset: int = 0,
-                 limit: int = 50) -> tuple[list[dict[str, Any]], int]:
-        """Articles, newest first (undated last), narrowed by story, outlet, actor, dates."""
+                 limit: int = 50, order: str = "published") -> tuple[list[dict[str, Any]], int]:
+        """Articles, newest first (undated last; `order="added"`: the last stored first),
+        narrowed by story, outlet, actor, dates."""
         clauses, params = ["TRUE"], []
         if story:
             clauses.append("a.story_id = ?")
@@ -220,7 +222,8 @@ class WebReads:
         rows = self._dicts(
             "SELECT a.id, a.title, a.outlet, a.author, CAST(a.published AS VARCHAR) AS published, a.source, a.url, "
             "a.story_id, a.duplicate_of, count(*) OVER () AS total FROM articles a "
-            f"WHERE {' AND '.join(clauses)} ORDER BY a.published DESC NULLS LAST, a.seq DESC LIMIT ? OFFSET ?",
+            f"WHERE {' AND '.join(clauses)} ORDER BY "
+            f"{'a.seq DESC' if order == 'added' else 'a.published DESC NULLS LAST, a.seq DESC'} LIMIT ? OFFSET ?",
             params + [limit, offset])
         total = rows[0]["total"] if rows else 0
         for row in rows:

@@ -209,6 +209,21 @@ def demo(
 
 
 @app.command()
+def serve(db: Path = DB,
+          host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (loopback unless told otherwise)."),
+          port: int = typer.Option(8000, "--port", help="Port to listen on."),
+          root: Path | None = typer.Option(None, "--root", metavar="DIR", show_default=False,
+                                           help="Folder under which a path may be ingested from the page.")) -> None:
+    """Browse the store in a web browser, with a JSON API under /api/ (the store's one writer meanwhile)."""
+    from storyline.views.web import serve as _serve
+
+    try:
+        _serve(db, host=host, port=port, ingest_root=root)
+    except (StoreBusy, StoreOutdated) as exc:
+        _fail(str(exc))
+
+
+@app.command()
 def stats(db: Path = DB,
           skipped: bool = typer.Option(False, "--skipped", metavar="",
                                        help="List the inputs skipped or failed in recent runs, with reasons."),

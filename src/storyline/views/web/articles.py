@@ -28,19 +28,20 @@ def article_context(reads: WebReads, article_id: str) -> dict[str, Any]:
     return {"article": article, "names": names}
 
 
-def _articles(reads: WebReads, story: Q, actor: Q, outlet: Q, start: Q, end: Q, offset: int, limit: int | None):
+def _articles(reads: WebReads, story: Q, actor: Q, outlet: Q, start: Q, end: Q, offset: int, limit: int | None,
+              order: Q = None):
     narrowed = list_filters(reads, None, actor, outlet, start, end, None)
     offset, limit = page_params(offset, limit, default=50)
     if narrowed.filters.story_ids == []:  # an actor that is not there
         return narrowed, [], 0, offset, limit
-    rows, total = reads.articles(narrowed.filters, story, offset, limit)
+    rows, total = reads.articles(narrowed.filters, story, offset, limit, "added" if order == "added" else "published")
     return narrowed, rows, total, offset, limit
 
 
 @router.get("/articles", include_in_schema=False)
 def articles_page(request: Request, reads: Reads, story: Q = None, actor: Q = None, outlet: Q = None, start: Q = None,
-                  end: Q = None, offset: int = 0, limit: int | None = None):
-    narrowed, rows, total, offset, limit = _articles(reads, story, actor, outlet, start, end, offset, limit)
+                  end: Q = None, order: Q = None, offset: int = 0, limit: int | None = None):
+    narrowed, rows, total, offset, limit = _articles(reads, story, actor, outlet, start, end, offset, limit, order)
     return render(request, "articles.html", articles=rows, total=total, offset=offset, limit=limit,
                   narrowed=narrowed, outlets=reads.outlets())
 
@@ -55,9 +56,10 @@ def article_page(request: Request, article_id: str, reads: Reads):
 
 @router.get("/api/articles", tags=["articles"])
 def articles_api(request: Request, reads: Reads, story: Q = None, actor: Q = None, outlet: Q = None, start: Q = None,
-                 end: Q = None, offset: int = 0, limit: int | None = None) -> dict[str, Any]:
-    """Articles, newest first (undated last), narrowed by story id, actor, outlet and dates."""
-    _, rows, total, offset, limit = _articles(reads, story, actor, outlet, start, end, offset, limit)
+                 end: Q = None, order: Q = None, offset: int = 0, limit: int | None = None) -> dict[str, Any]:
+    """Articles, newest first (undated last; `order=added`: the last stored first), narrowed by
+    story id, actor, outlet and dates."""
+    _, rows, total, offset, limit = _articles(reads, story, actor, outlet, start, end, offset, limit, order)
     return Paged(rows, total, offset, limit).as_json(request)
 
 

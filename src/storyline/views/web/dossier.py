@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 from collections.abc import Iterator
@@ -77,10 +78,8 @@ def dossier_chunks(web: AppState) -> Iterator[bytes]:
     finally:
         stop.set()  # a client that went away: the producer stops at its next section
         while thread.is_alive():
-            try:
+            with contextlib.suppress(queue.Empty):
                 out.get(timeout=0.1)
-            except queue.Empty:
-                pass
     if failure:
         raise failure[0]
 

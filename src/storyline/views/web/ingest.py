@@ -26,14 +26,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse
 
+from storyline.ingest.files import SUFFIXES as _KINDS
+from storyline.ingest.files import kind_of
 from storyline.views.web.state import AppState, WebConfig, render, state
 
 __all__ = ["IngestBusy", "IngestJob", "IngestManager", "PathRefused", "router", "resolve_under", "expand"]
 
 router = APIRouter()
-
-from storyline.ingest.files import SUFFIXES as _KINDS
-from storyline.ingest.files import kind_of
 
 SUFFIXES = tuple(sorted(_KINDS))
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -79,9 +78,9 @@ class IngestJob:
 class IngestManager:
     """Runs one pipeline job at a time in a daemon thread and keeps the recent jobs."""
 
-    def __init__(self, config: WebConfig, on_done: Any = None) -> None:
+    def __init__(self, config: WebConfig, on_change: Any = None) -> None:
         self.config = config
-        self.on_done = on_done
+        self.on_change = on_change  # called with the job as it starts and as it ends
         self._lock = threading.Lock()
         self._jobs: list[IngestJob] = []
         self._thread: threading.Thread | None = None
@@ -102,6 +101,8 @@ class IngestManager:
             job = IngestJob(id=len(self._jobs) + 1, inputs=inputs, refused=refused or [],
                             started=datetime.now().replace(microsecond=0).isoformat(sep=" "))
             self._jobs.append(job)
+            if self.on_change:
+                self.on_change(job)
             self._thread = threading.Thread(target=self._run, args=(job,), name=f"ingest-{job.id}", daemon=True)
             self._thread.start()
             return job
@@ -136,8 +137,8 @@ class IngestManager:
         finally:
             job.seconds = round(time.perf_counter() - started, 2)
             job.finished = datetime.now().replace(microsecond=0).isoformat(sep=" ")
-            if self.on_done:
-                self.on_done(job)
+            if self.on_change:
+                self.on_change(job)
 
 
 # ---- the inputs -------------------------------------------------------------------------------

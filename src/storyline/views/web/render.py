@@ -98,6 +98,19 @@ def environment() -> Environment:
     env = Environment(loader=PackageLoader("storyline.views.web", "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True), trim_blocks=True,
                       lstrip_blocks=True)
-    env.filters.update(num=num, safe_url=safe_url, seg=seg, title_of=title_of)
+    env.filters.update(num=num, safe_url=safe_url, seg=seg, title_of=title_of, marked=marked)
     env.globals.update(span=span, query=query)
     return env
+
+
+def marked(snippet: str, spans: Iterable[Iterable[int]]) -> Markup:
+    """A search snippet with its matching words marked, escaped piece by piece."""
+    out, at = [], 0
+    for start, end in sorted((int(a), int(b)) for a, b in spans):
+        if start < at or end > len(snippet):
+            continue
+        out.append(str(escape(snippet[at:start])))
+        out.append(str(Markup('<mark class="hl">{}</mark>').format(snippet[start:end])))
+        at = end
+    out.append(str(escape(snippet[at:])))
+    return Markup("".join(out))

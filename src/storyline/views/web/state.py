@@ -29,6 +29,7 @@ class WebConfig:
     max_upload_total: int = 100 * 1024 * 1024  # per request
     ingest_workers: int | None = None  # None: the pipeline's default; 0 analyses in the server process
     page_size: int = 25
+    cache_entries: int = 512  # responses kept between ingest jobs (0: none)
 
     @property
     def uploads(self) -> Path:

@@ -7,8 +7,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Annotated, Any
 
+import networkx as nx
 from fastapi import APIRouter, Depends, HTTPException, Request
 
+from storyline.corpus.graph import top_subgraph
 from storyline.store.web import WebReads
 from storyline.views.graph_svg import graph_from_edges, graph_svg
 from storyline.views.web.state import get_reads, render
@@ -18,6 +20,7 @@ __all__ = ["router", "story_context", "storyline_context"]
 router = APIRouter()
 Reads = Annotated[WebReads, Depends(get_reads)]
 UNATTRIBUTED = "(unattributed)"
+DRAW_NODES, DRAW_EDGES = 20, 45
 
 
 def said_by_speaker(quotes: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -81,9 +84,20 @@ def storyline_context(reads: WebReads, storyline_id: str) -> dict[str, Any]:
     return {"storyline": line, **_common(reads, line, [s["id"] for s in line["stories"]], reads.edges(storyline_id))}
 
 
+def drawable(graph: nx.MultiDiGraph, nodes: int = DRAW_NODES, edges: int = DRAW_EDGES) -> nx.MultiDiGraph:
+    """The strongest part of the graph, and of it the largest connected piece: the spring
+    layout scales the picture to its outermost nodes, so one stray pair of actors apart from
+    the rest squeezed the whole story into a corner."""
+    sub = top_subgraph(graph, nodes, edges)
+    if len(sub) == 0:
+        return sub
+    biggest = max(nx.weakly_connected_components(sub), key=lambda c: (len(c), sorted(c)))
+    return sub.subgraph(biggest).copy()
+
+
 def _svg(context: dict[str, Any]):
     names = {i: (v["name"], v["kind"]) for i, v in context["names"].items()}
-    return graph_svg(graph_from_edges(context["edges"], names))
+    return graph_svg(drawable(graph_from_edges(context["edges"], names)), width=900, height=520)
 
 
 @router.get("/stories/{story_id}", include_in_schema=False)
