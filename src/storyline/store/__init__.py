@@ -580,16 +580,19 @@ class Store:
                            "ORDER BY storyline_id, weight DESC, source, target, kind",
                            [] if storyline_id is None else [storyline_id])
 
+    def actor_edges_list(self) -> list[dict]:
+        """Every edge, in the dossier's order (what iter_actor_edges pages)."""
+        return list(self.iter_actor_edges())
+
     def iter_actor_edges(self, page_rows: int | None = None) -> Iterator[dict[str, Any]]:
         yield from self._keyset(
             "SELECT storyline_id, source, target, kind, weight, articles, storyline_id || '|' || "
             "lpad(CAST(999999999 - weight AS VARCHAR), 9, '0') || '|' || source || '|' || target || '|' || kind "
-            "AS k1 FROM actor_edges", "k1", page_rows)
+            "AS k1 FROM actor_edges", "k1", page_rows, has_id=False)
 
-    def _keyset(self, select: str, key: str, page_rows: int | None) -> Iterator[dict[str, Any]]:
-        """Rows of `select` in order of its text column `key` (unique together with `id` when the
-        select has one), a page per query; `key` is not yielded."""
-        has_id = " id," in select.split("FROM")[0] or select.lstrip().startswith("SELECT id")
+    def _keyset(self, select: str, key: str, page_rows: int | None, has_id: bool = True) -> Iterator[dict[str, Any]]:
+        """Rows of `select` in order of its text column `key`, then its `id` column (unique) unless
+        `has_id` is False (then `key` alone is unique), a page per query; `key` is not yielded."""
         order = f"{key}, id" if has_id else key
         after: tuple | None = None
         limit = max(page_rows or self.page_rows, 1)
