@@ -26,7 +26,7 @@ from storyline.corpus.graph import actor_graph
 from storyline.corpus.outlets import compare_outlets
 from storyline.corpus.stories import ArticleProfile, StoryClusterer, StoryParams, candidate_bounds
 from storyline.corpus.storylines import StorylineParams, key_actors, should_link
-from storyline.corpus.summary import article_sentences, summarize
+from storyline.corpus.summary import SentenceRef, summarize
 from storyline.corpus.timeline import SourcedMention, merge_events
 from storyline.model import ClaimMention, EventMention
 from storyline.store.stories import StoryTables
@@ -186,6 +186,10 @@ def _derive_group(tables: StoryTables, lines: dict[str, set[str]], labels: dict)
     ids = [a["id"] for a in articles]
     records = {"events": _by_article(tables.event_mentions(ids)), "claims": _by_article(tables.claim_mentions(ids)),
                "quotes": _by_article(tables.quotes(ids)), "actors": dict(tables.article_actor_ids(ids))}
+    wanted = {(a["id"], i) for a in articles for i in range(min(a["n_sentences"], SUMMARY_SENTENCES))}
+    wanted |= {(m["article_id"], m["sentence"]) for key in ("events", "claims") for found in records[key].values()
+               for m in found}
+    records["sentences"] = tables.sentences(sorted(wanted))
     line_of = {story: line for line, stories in lines.items() for story in stories}
     members: dict[str, list[dict[str, Any]]] = {line: [] for line in lines}
     for article in articles:
@@ -216,14 +220,10 @@ def _storyline(line_id: str, story_ids: set[str], articles: list[dict[str, Any]]
     ids = [a["id"] for a in articles]
     by_id = {a["id"]: a for a in articles}
     original = {a["id"]: a["duplicate_of"] or a["id"] for a in articles}
-    sentences = {a["id"]: [(s["start_char"], s["end_char"]) for s in a["sentences"] or []] for a in articles}
+    texts = records["sentences"]
 
     def sentence(article_id: str, index: int) -> str:
-        spans = sentences[article_id]
-        if 0 <= index < len(spans):
-            start, end = spans[index]
-            return by_id[article_id]["text"][start:end].strip()
-        return ""
+        return texts.get((article_id, index), "")
 
     mentions = [SourcedMention(
         article_id=m["article_id"], original_id=original[m["article_id"]],
@@ -271,7 +271,7 @@ def _storyline(line_id: str, story_ids: set[str], articles: list[dict[str, Any]]
             "start": _span(members)[0], "end": _span(members)[1],
             "actors": _key_actors([actors_of.get(a["id"], []) for a in members]),
             "outlets": sorted({a["outlet"] for a in members if a["outlet"]}),
-            "summary": _summary(members, sentences), "outlet_comparison": comparison})
+            "summary": _summary(members, texts), "outlet_comparison": comparison})
     stories_out.sort(key=lambda s: (s["start"] or "9999", s["id"]))
     # a storyline is called after its largest story (ties: the latest), the one most read about
     largest = max(stories_out, key=lambda s: (s["size"], s["end"] or "", s["id"]), default=None)
@@ -280,8 +280,10 @@ def _storyline(line_id: str, story_ids: set[str], articles: list[dict[str, Any]]
         "start": _span(articles)[0], "end": _span(articles)[1],
         "stories": [s["id"] for s in stories_out],
         "actors": _key_actors([actors_of.get(a["id"], []) for a in articles]),
-        # a storyline of one story says what its story says
-        "summary": stories_out[0]["summary"] if len(stories_out) == 1 else _summary(articles, sentences)}
+        # summarised from its stories' summaries: bounded however long the storyline, and a
+        # storyline of one story says what its story says
+        "summary": stories_out[0]["summary"] if len(stories_out) == 1 else _summary_of(stories_out, by_id,
+                                                                                       original)}
     return {"stories": stories_out, "storyline": storyline, "events": events, "claims": claims, "edges": edges_out}
 
 
@@ -326,9 +328,16 @@ def _key_actors(lists: list[list[str]]) -> list[str]:
     return sorted(count, key=lambda a: (-count[a], rank[a] / count[a], a))[:KEY_ACTORS]
 
 
-def _summary(articles: list[dict[str, Any]], sentences: dict[str, list[tuple[int, int]]]) -> list[dict[str, str]]:
-    refs = []
-    for a in articles:
-        refs += article_sentences(a["id"], a["text"], sentences[a["id"]], a["published"],
-                                  original_id=a["duplicate_of"] or a["id"], limit=SUMMARY_SENTENCES)
-    return [{"article_id": r.article_id, "sentence": r.text.strip()} for r in summarize(refs)]
+def _summary(articles: list[dict[str, Any]], texts: dict[tuple[str, int], str]) -> list[dict[str, str]]:
+    refs = [SentenceRef(a["id"], a["duplicate_of"] or a["id"], i, texts[(a["id"], i)], a["published"])
+            for a in articles for i in range(min(a["n_sentences"], SUMMARY_SENTENCES)) if (a["id"], i) in texts]
+    return [{"article_id": r.article_id, "sentence": r.text} for r in summarize(refs)]
+
+
+def _summary_of(stories: list[dict[str, Any]], by_id: dict[str, dict[str, Any]],
+                original: dict[str, str]) -> list[dict[str, str]]:
+    """A storyline's summary, picked among its stories' summary sentences."""
+    refs = [SentenceRef(item["article_id"], original.get(item["article_id"], item["article_id"]), n, item["sentence"],
+                        by_id.get(item["article_id"], {}).get("published"))
+            for story in stories for n, item in enumerate(story["summary"])]
+    return [{"article_id": r.article_id, "sentence": r.text} for r in summarize(refs)]

@@ -243,12 +243,23 @@ class StoryTables:
 
     # ---- what a storyline's results are made of -----------------------------------------------
     def members(self, story_ids: Iterable[str]) -> list[dict[str, Any]]:
-        """The articles of these stories (seq order) with what the results need: text and
-        sentence spans, metadata, the near-duplicate original."""
+        """The articles of these stories (seq order): metadata, the near-duplicate original and how
+        many sentences each has; their texts stay in the store (see `sentences`)."""
         return self._dicts_rows(
             "SELECT a.id, a.seq, a.story_id, a.title, a.outlet, CAST(a.published AS VARCHAR) AS published, "
-            "a.duplicate_of, a.text, a.sentences FROM articles a JOIN {rows} r ON r.id = a.story_id ORDER BY a.seq",
-            id=sorted(set(story_ids)))
+            "a.duplicate_of, len(a.sentences) AS n_sentences FROM articles a JOIN {rows} r ON r.id = a.story_id "
+            "ORDER BY a.seq", id=sorted(set(story_ids)))
+
+    def sentences(self, wanted: Sequence[tuple[str, int]]) -> dict[tuple[str, int], str]:
+        """The text of these (article id, sentence index) pairs, cut out by DuckDB: a storyline's
+        results quote a few sentences of each article, and reading whole texts into Python for them
+        held a large storyline's every text at once."""
+        found = rows.read(
+            self.con, "SELECT r.article_id, r.idx, substring(a.text, a.sentences[r.idx + 1].start_char + 1, "
+                      "a.sentences[r.idx + 1].end_char - a.sentences[r.idx + 1].start_char) "
+                      "FROM {rows} r JOIN articles a ON a.id = r.article_id",
+            article_id=[w[0] for w in wanted], idx=[w[1] for w in wanted])
+        return {(article_id, idx): text.strip() for article_id, idx, text in found if text is not None}
 
     def event_mentions(self, article_ids: Sequence[str]) -> list[dict[str, Any]]:
         """The articles' event mentions, each with `actor_ids`: its actor keys resolved to the
