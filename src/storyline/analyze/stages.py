@@ -88,14 +88,18 @@ def analyze_doc(article: Article, doc: Doc, settings: Settings,
         tag_signatures(doc)
         tag_speaking_names(doc)
         mentions, actors = article_actors(doc, [s.start for s in sentences], exclude=(article.outlet, article.author))
-        stage = _begin("quotes", article, settings, on_stage)
+        stage = "quotes"
+        _begin(stage, article, settings, on_stage)
         roles = {a.key: list(a.roles) for a in actors if a.kind == "person"}
         quotes = extract_quotes(doc, mentions, roles)
-        stage = _begin("terms", article, settings, on_stage)
+        stage = "terms"
+        _begin(stage, article, settings, on_stage)
         terms = _terms(article, doc, mentions, settings)
-        stage = _begin("events", article, settings, on_stage)
+        stage = "events"
+        _begin(stage, article, settings, on_stage)
         events = extract_events(doc, mentions, article.published)
-        stage = _begin("claims", article, settings, on_stage)
+        stage = "claims"
+        _begin(stage, article, settings, on_stage)
         claims = extract_claims(doc, mentions)
     except Exception as exc:
         return _failed(article, stage, exc)
@@ -103,11 +107,12 @@ def analyze_doc(article: Article, doc: Doc, settings: Settings,
                            events=events, claims=claims, terms=terms)
 
 
-def _begin(stage: str, article: Article, settings: Settings, on_stage: StageHook | None) -> str:
+def _begin(stage: str, article: Article, settings: Settings, on_stage: StageHook | None) -> None:
+    """Say the stage has begun (a supervisor names the stage a hang happened in), then let a
+    test's injected fault strike: the caller has already set `stage` for the failure report."""
     if on_stage:
         on_stage(stage, article)
     inject(settings.faults, stage, article.text)
-    return stage
 
 
 def _terms(article: Article, doc: Doc, mentions: list, settings: Settings) -> dict[str, int]:
