@@ -37,6 +37,9 @@ Tell = Callable[[str], None]
 CHUNK = 2000  # new articles clustered per store round trip
 SUMMARY_SENTENCES = 12  # of each article, for summaries (news puts what matters first)
 EDGES_PER_STORYLINE = 400  # the actor graph keeps its strongest edges
+# an article's most mentioned actors that make co-occurrence edges: 60 made 1,770 pairs per article,
+# each with its set of articles, and a large storyline's graph held gigabytes (2.7 GB at 100k)
+GRAPH_ACTORS = 12
 KEY_ACTORS = 8
 LINKS = StorylineParams()
 STORIES_AT_ONCE = 400  # stories whose results are derived from one read of their records
@@ -248,7 +251,8 @@ def _storyline(line_id: str, story_ids: set[str], articles: list[dict[str, Any]]
 
     quotes = [q for i in ids for q in records["quotes"].get(i, [])]
     actor_lists = [(i, records["actors"][i]) for i in ids if i in records["actors"]]
-    graph = actor_graph(actor_lists, [(q["article_id"], q["speaker_id"], q["mentions"]) for q in quotes], {})
+    graph = actor_graph(actor_lists, [(q["article_id"], q["speaker_id"], q["mentions"]) for q in quotes], {},
+                        actors_per_article=GRAPH_ACTORS)
     edges = sorted(graph.edges(keys=True, data=True), key=lambda e: (-e[3]["weight"], e[0], e[1], e[2]))
     edges_out = [{"storyline_id": line_id, "source": u, "target": v, "kind": d["kind"], "weight": d["weight"],
                   "articles": str(d.get("articles", "")).split()} for u, v, _, d in edges[:EDGES_PER_STORYLINE]]
