@@ -21,6 +21,8 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+import networkx as nx
+
 from storyline.corpus.claims import SourcedClaim, group_claims
 from storyline.corpus.graph import actor_graph
 from storyline.corpus.outlets import compare_outlets
@@ -66,9 +68,7 @@ def update_stories(tables: StoryTables, from_scratch: bool, tell: Tell | None = 
     lines = _link(tables, grown)
     stale -= gone | set().union(*lines.values()) if lines else gone
     if stale:
-        components = tables.components(stale)
-        first = tables.first_seqs(set().union(*components))
-        lines.update({min(c, key=lambda s: (first.get(s, 0), s)): c for c in components})
+        lines.update(_storylines(tables, stale))
     _derive(tables, lines, gone)
 
 
@@ -159,8 +159,18 @@ def _link(tables: StoryTables, grown: set[str]) -> dict[str, set[str]]:
         links += [(sid, o) for o in candidates.get(sid, [])
                   if o in profiles and should_link(story, profiles[o], params)]
     tables.add_links(links)
-    components = tables.components(grown)
-    first = tables.first_seqs(set().union(*components) if components else set())
+    return _storylines(tables, grown)
+
+
+def _storylines(tables: StoryTables, story_ids: set[str]) -> dict[str, set[str]]:
+    """The storylines holding these stories: the connected sets of their links, each named
+    after its first story (the earliest started; ties by id)."""
+    seen, links = tables.links_around(story_ids)
+    graph = nx.Graph()
+    graph.add_nodes_from(seen)
+    graph.add_edges_from(links)
+    components = [set(c) for c in nx.connected_components(graph)]
+    first = tables.first_seqs(seen)
     return {min(c, key=lambda s: (first.get(s, 0), s)): c for c in components}
 
 

@@ -64,7 +64,7 @@ class StoryTables:
             if not page:
                 return
             first, last = page[0][0], page[-1][0]
-            found = self._dicts(
+            found = self.store._dicts(
                 "WITH n AS (SELECT id, seq FROM corpus_new WHERE seq BETWEEN ? AND ?) "
                 "SELECT a.id, a.seq, a.published, a.duplicate_of, o.story_id AS duplicate_story, "
                 "coalesce(t.terms, []) AS terms, coalesce(x.actors, []) AS actors FROM n "
@@ -211,9 +211,9 @@ class StoryTables:
                              "ANTI JOIN story_links l ON l.story_id = r.a AND l.other_id = r.b",
                    a=[p[0] for p in pairs], b=[p[1] for p in pairs])
 
-    def components(self, story_ids: Iterable[str]) -> list[set[str]]:
-        """The storylines (sets of stories linked transitively) holding these stories: the links
-        around them are read a ring at a time, one query per ring."""
+    def links_around(self, story_ids: Iterable[str]) -> tuple[set[str], list[tuple[str, str]]]:
+        """The stories linked to these, transitively, and the links among them: read a ring at a
+        time, one query per ring (a storyline is a connected set; corpus/story_stage groups them)."""
         seen = set(story_ids)
         frontier = sorted(seen)
         links: list[tuple[str, str]] = []
@@ -224,22 +224,7 @@ class StoryTables:
             fresh = {x for pair in found for x in pair} - seen
             seen |= fresh
             frontier = sorted(fresh)
-        parent = {x: x for x in seen}
-
-        def root(x: str) -> str:
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
-        for a, b in links:
-            ra, rb = root(a), root(b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-        groups: dict[str, set[str]] = {}
-        for x in seen:
-            groups.setdefault(root(x), set()).add(x)
-        return sorted(groups.values(), key=min)
+        return seen, links
 
     # ---- what a storyline's results are made of -----------------------------------------------
     def members(self, story_ids: Iterable[str]) -> list[dict[str, Any]]:
@@ -412,11 +397,6 @@ class StoryTables:
             return []
         subquery, document = rows._source(dict(columns))
         cursor = self.con.execute(sql.replace("{rows}", subquery), {"rows": document})
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-    def _dicts(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-        cursor = self.con.execute(sql, params)
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
