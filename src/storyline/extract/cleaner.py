@@ -61,7 +61,7 @@ TERMINATOR = re.compile(
 FOOTER = re.compile(r"^(?:the post .{3,300} appeared first on .{2,80}|\(?(?:additional )?(?:reporting|writing|editing|"
                     r"compiled) by .{2,200})$", re.IGNORECASE)
 
-BYLINE = re.compile(r"^\s*(?:by|written by|words by|reporting by|author\s*:|authors\s*:)\s+(.{2,120})$",
+BYLINE = re.compile(r"^\s*(?:by|written by|posted by|words by|reporting by|author\s*:|authors\s*:)\s+(.{2,120})$",
                     re.IGNORECASE)
 DATE_LABEL = re.compile(r"\b(published|posted|first published|publication date|date|updated|last updated|"
                         r"modified|last modified|edited)\b", re.IGNORECASE)
