@@ -8,6 +8,7 @@ per kind; the last line is JSON. Targets: p95 < 100 ms for a story page, < 200 m
 
     python bench/serve.py --db storyline.duckdb              # with the server's response cache
     python bench/serve.py --db storyline.duckdb --no-cache   # every request reads the store
+    python bench/serve.py --db storyline.duckdb --warm       # each URL asked once before the clock starts
     python bench/scale.py --keep DIR && python bench/serve.py --db DIR/100k.duckdb   # the 100k store
 """
 
@@ -40,7 +41,7 @@ def free_port() -> int:
 def start_server(db: Path, port: int, cache: bool) -> subprocess.Popen:
     code = ("import sys; from pathlib import Path; from storyline.views.web import serve; "
             "serve(Path(sys.argv[1]), '127.0.0.1', int(sys.argv[2]))")
-    env = {**os.environ, "STORYLINE_WEB_CACHE": "512" if cache else "0"}
+    env = {**os.environ, "STORYLINE_WEB_CACHE": "0"} if not cache else dict(os.environ)  # else the server's default
     return subprocess.Popen([sys.executable, "-c", code, str(db), str(port)], stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, env=env)
 
@@ -78,6 +79,10 @@ def targets(base: str, stories: int) -> tuple[list[str], list[str]]:
     return list(dict.fromkeys(ids)), queries
 
 
+def search_url(query: str) -> str:
+    return "/api/search?" + str(httpx.QueryParams({"q": query, "limit": 10}))
+
+
 async def client(base: str, ids: list[str], queries: list[str], until: float, seed: int,
                  out: dict[str, list[float]], errors: dict[str, list[str]]) -> None:
     rng = random.Random(seed)
@@ -86,8 +91,7 @@ async def client(base: str, ids: list[str], queries: list[str], until: float, se
         while time.monotonic() < until:
             kind = "story" if turn % 2 == 0 else "search"
             turn += 1
-            url = f"/stories/{rng.choice(ids)}" if kind == "story" else \
-                "/api/search?" + httpx.QueryParams({"q": rng.choice(queries), "limit": 10}).__str__()
+            url = f"/stories/{rng.choice(ids)}" if kind == "story" else search_url(rng.choice(queries))
             started = time.perf_counter()
             try:
                 response = await http.get(url)
@@ -122,6 +126,8 @@ def main() -> None:
     parser.add_argument("--stories", type=int, default=400, help="story ids to draw from")
     parser.add_argument("--no-cache", action="store_true", help="the server keeps no response (every request "
                         "reads the store and renders)")
+    parser.add_argument("--warm", action="store_true", help="ask for every story page and search once before "
+                        "the clock starts (with the cache: the steady state, not the first minute after a start)")
     args = parser.parse_args()
     if not args.db.exists():
         raise SystemExit(f"no store at {args.db}")
@@ -135,8 +141,14 @@ def main() -> None:
         ids, queries = targets(base, args.stories)
         if not ids:
             raise SystemExit("the store has no stories")
-        for url in (f"/stories/{ids[0]}", "/api/search?q=" + queries[0]):  # warm: spaCy-free, but caches
+        warm = [f"/stories/{ids[0]}", "/api/search?q=" + queries[0]]  # DuckDB's and Jinja's first-use costs
+        if args.warm:  # the steady state: every URL the clients ask for was asked for once before
+            warm = [f"/stories/{i}" for i in ids] + [search_url(q) for q in queries]
+        started = time.perf_counter()
+        for url in warm:
             httpx.get(base + url, timeout=60)
+        if args.warm:
+            print(f"warmed {len(warm)} URLs in {time.perf_counter() - started:.1f} s", flush=True)
         out: dict[str, list[float]] = {"story": [], "search": []}
         errors: dict[str, list[str]] = {"story": [], "search": []}
         until = time.monotonic() + args.seconds
@@ -146,7 +158,7 @@ def main() -> None:
 
         asyncio.run(run())
         result = {"db": str(args.db), "clients": args.clients, "seconds": args.seconds, "stories": len(ids),
-                  "cache": not args.no_cache}
+                  "cache": not args.no_cache, "warm": args.warm}
         for kind, target in (("story", 100), ("search", 200)):
             stats = summary(out[kind], args.seconds)
             stats["errors"] = len(errors[kind])

@@ -138,6 +138,46 @@ def test_a_stale_index_on_a_store_in_use_is_searched_with_a_note(tmp_path: Path)
     assert result.note and "predates the store's latest changes" in result.note
 
 
+def test_scores_are_the_extensions_bm25(db: Path) -> None:
+    """The postings-based ranking gives the scores of the fts extension's own match_bm25."""
+    with open_store(db, read_only=True) as store:
+        con = store.con
+        search_module.load_extension(con)
+        for query, scope, table in (("harvest orchards weekend", "articles", "articles"),
+                                    ("the river crossing and the bridge", "articles", "articles"),
+                                    ("singing orchards", "quotes", "quotes"), ("Dupont", "quotes", "quotes")):
+            ours = {h["id"]: h["score"] for h in search_module.search(con, query, 10, scope)}
+            theirs = {row[0]: round(row[1], 4) for row in con.execute(
+                f"SELECT id, fts_main_{table}.match_bm25(id, ?) AS s FROM {table} WHERE s IS NOT NULL",
+                [query]).fetchall()}
+            assert ours and ours == theirs, query
+
+
+def test_pages_of_hits_follow_each_other(db: Path) -> None:
+    with open_store(db, read_only=True) as store:
+        everything = [h["id"] for h in search_module.search(store.con, "Monday Tuesday", 10, "articles")]
+        assert len(everything) == 3  # each article names one of the days
+        pages = [[h["id"] for h in search_module.search(store.con, "Monday Tuesday", 1, "articles", offset=n)]
+                 for n in range(4)]
+    assert pages == [[everything[0]], [everything[1]], [everything[2]], []]
+    assert [h["id"] for h in search_store(db, "Monday Tuesday", 2, "articles", offset=1).hits] == everything[1:]
+    with pytest.raises(ValueError, match="offset"):
+        search_store(db, "Monday Tuesday", 2, "articles", offset=-1)
+
+
+def test_an_index_without_postings_is_rebuilt(tmp_path: Path) -> None:
+    """A store indexed by an older storyline (no postings tables) is rebuilt, not misread."""
+    path = tmp_path / "old.duckdb"
+    storyline.run([write_articles(tmp_path / "in", glacier=("Glacier Retreats Again", GLACIER))], db=path, workers=0)
+    with open_store(path) as store:
+        store.refresh_search()
+        store.con.execute("DROP TABLE fts_main_quotes.postings")
+        assert store.search_is_stale()
+    assert titles(search_store(path, "crevasses").hits) == ["Glacier Retreats Again"]
+    with open_store(path, read_only=True) as store:
+        assert not store.search_is_stale()
+
+
 def test_the_extension_loads_offline(db: Path, tmp_path: Path) -> None:
     """Nothing may be fetched or installed: autoinstall and autoload are off and the extension
     directory stays empty."""
@@ -188,6 +228,13 @@ def test_cli_json_is_a_list_of_hits(db: Path, cli) -> None:
     articles = json.loads(cli.invoke(app, ["search", "herring", "--db", str(db), "--json", "--in", "articles"]).output)
     assert [h["title"] for h in articles] == ["Fisheries Talks Open in Zürich"]
     assert {"id", "score", "title", "outlet", "published", "snippet"} <= set(articles[0])
+
+
+def test_cli_pages_with_offset(db: Path, cli) -> None:
+    args = ["search", "Monday Tuesday", "--db", str(db), "--json", "--in", "articles"]
+    every = [h["id"] for h in json.loads(cli.invoke(app, args).output)]
+    second = json.loads(cli.invoke(app, [*args, "-n", "1", "--offset", "1"]).output)
+    assert len(every) == 3 and [h["id"] for h in second] == every[1:2]
 
 
 def test_cli_says_when_nothing_matches(db: Path, cli) -> None:

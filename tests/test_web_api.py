@@ -22,9 +22,11 @@ pytest.importorskip("httpx")
 from fastapi.testclient import TestClient  # noqa: E402
 
 import storyline  # noqa: E402
+from storyline.store import web as store_web  # noqa: E402
 from storyline.store.web import reader  # noqa: E402
 from storyline.views.export import dossier_sections, write_json  # noqa: E402
 from storyline.views.web import WebConfig, create_app  # noqa: E402
+from storyline.views.web.cache import ResponseCache  # noqa: E402
 
 DEMO = Path(storyline.__file__).parent / "demo" / "corpus"
 
@@ -119,6 +121,22 @@ def test_search_finds_articles_and_quotes_and_narrows_the_stories(client: TestCl
     assert stories and all("Notre" in (s["title"] or "") or "Rooster" in (s["title"] or "") for s in stories[:2])
     html = client.get("/search?q=cave%20divers").text
     assert '<mark class="hl">' in html
+
+
+def test_search_pages_are_the_library_search(client: TestClient, demo_db: Path) -> None:
+    """The API pages each kind of hit and answers what store/search.py answers for the same page."""
+    from storyline.store import search
+
+    first = api(client, "/api/search?q=rescue%20divers&limit=3")["hits"]
+    second = api(client, "/api/search?q=rescue%20divers&limit=3&offset=3")["hits"]
+    for kind in ("article", "quote"):
+        assert len([h for h in first if h["type"] == kind]) == 3
+        assert not {h["id"] for h in first if h["type"] == kind} & {h["id"] for h in second if h["type"] == kind}
+    reads = reader(client.app.state.web.store)
+    try:
+        assert second == search.search(reads.con, "rescue divers", 3, offset=3, rebuild=False)
+    finally:
+        reads.close()
 
 
 # ---- one story, storyline, actor, article ---------------------------------------------------------
@@ -270,6 +288,37 @@ def test_upload_ingest_adds_the_article_and_search_finds_it(writable) -> None:
     story = api(client, f"/api/stories/{newest['items'][0]['story_id']}")["story"]
     assert story["size"] == 1
     assert "Marta Quill" in client.get(f"/articles/{newest['items'][0]['id']}").text
+    # the job had DuckDB's worker threads; the requests have one each again
+    store = client.app.state.web.store
+    assert store.con.execute("SELECT current_setting('threads')").fetchone()[0] == 1
+
+
+def test_the_pandas_probe_is_skipped_only_without_pandas(monkeypatch) -> None:
+    monkeypatch.delitem(sys.modules, "pandas", raising=False)
+    monkeypatch.setattr(store_web.importlib.util, "find_spec", lambda name: object())  # installed
+    store_web.skip_pandas_probe()
+    assert "pandas" not in sys.modules
+    monkeypatch.setattr(store_web.importlib.util, "find_spec", lambda name: None)  # absent
+    store_web.skip_pandas_probe()
+    assert sys.modules["pandas"] is None
+    with pytest.raises(ImportError):
+        import pandas  # noqa: F401
+
+
+def test_kept_responses_are_bounded_by_count_and_bytes() -> None:
+    cache = ResponseCache(entries=3, max_bytes=100)
+    for n in range(3):
+        cache.put(f"/p{n}", (200, [], b"x" * 40), cache.generation)
+    assert cache.get("/p0") is None and cache.size == 80  # 120 bytes > 100: the oldest went
+    assert cache.get("/p1") is not None  # now the most recently used
+    cache.put("/p3", (200, [], b"y" * 50), cache.generation)
+    assert cache.get("/p2") is None and cache.get("/p1") is not None and cache.size == 90
+    cache.put("/big", (200, [], b"z" * 101), cache.generation)  # larger than the whole budget: not kept
+    assert cache.get("/big") is None and cache.size == 90
+    before = cache.generation
+    cache.clear()
+    cache.put("/p4", (200, [], b"w"), before)  # read before the store changed: not kept
+    assert cache.get("/p4") is None and cache.size == 0
 
 
 def test_hostile_article_shows_as_text(writable) -> None:

@@ -22,6 +22,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from storyline.store import open_store
+from storyline.store.web import set_threads, skip_pandas_probe
 from storyline.views.web.cache import Guard, ResponseCache
 from storyline.views.web.render import environment
 from storyline.views.web.state import AppState, WebConfig, render
@@ -38,7 +39,8 @@ def create_app(db: Path, ingest_root: Path | None = None, *, host: str = "127.0.
     from storyline.views.web import actors, articles, dossier, ingest, lists, stories, which
 
     config = config or WebConfig(db=Path(db), ingest_root=Path(ingest_root).resolve() if ingest_root else None,
-                                 cache_entries=int(os.environ.get("STORYLINE_WEB_CACHE", "512")))
+                                 cache_entries=int(os.environ.get("STORYLINE_WEB_CACHE", "2048")))
+    skip_pandas_probe()  # a third of a story page's time went to DuckDB looking for pandas
     store = open_store(config.db)
     if refresh_search and store.search_is_stale():
         try:  # the server is the one writer: a stale index (a run cut short) is rebuilt once, here
@@ -55,8 +57,16 @@ def create_app(db: Path, ingest_root: Path | None = None, *, host: str = "127.0.
     app = FastAPI(title="storyline", version=_version(), lifespan=lifespan, docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json",
                   description="Stories, storylines, actors, articles and quotes of a storyline store.")
-    responses = ResponseCache(config.cache_entries)
-    manager = ingest.IngestManager(config, on_change=lambda job: responses.clear())
+    responses = ResponseCache(config.cache_entries, config.cache_bytes)
+
+    def changed(job: ingest.IngestJob) -> None:
+        """A job starts or ends: the kept responses are stale, and DuckDB's threads go to the
+        pipeline while it runs, back to the requests after (store/web.py set_threads)."""
+        responses.clear()
+        set_threads(store, None if job.running else config.query_threads)
+
+    set_threads(store, config.query_threads)
+    manager = ingest.IngestManager(config, on_change=changed)
     web = AppState(config=config, store=store, templates=environment(), ingest=manager, extra={"cache": responses})
     app.state.web = web
     for module in (lists, stories, actors, articles, which, ingest, dossier):

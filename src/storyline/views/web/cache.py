@@ -29,17 +29,23 @@ Entry = tuple[int, list[tuple[bytes, bytes]], bytes]
 
 
 class ResponseCache:
-    def __init__(self, entries: int) -> None:
+    """The last `entries` responses (least recently used out first), their bodies `max_bytes`
+    in all at most: a 100k store's story pages run to a few hundred kB each."""
+
+    def __init__(self, entries: int, max_bytes: int = 256 * 1024 * 1024) -> None:
         self.entries = max(int(entries), 0)
+        self.max_bytes = max(int(max_bytes), 0)
         self._lock = threading.Lock()
         self._items: OrderedDict[str, Entry] = OrderedDict()
         self.hits = self.misses = 0
         self.generation = 0
+        self.size = 0  # bytes of the bodies kept
 
     def clear(self) -> None:
         with self._lock:
             self.generation += 1
             self._items.clear()
+            self.size = 0
 
     def get(self, key: str) -> Entry | None:
         with self._lock:
@@ -55,10 +61,16 @@ class ResponseCache:
         with self._lock:
             if generation != self.generation or self.entries == 0:  # the store changed while it was read
                 return
+            if len(value[2]) > self.max_bytes:
+                return
+            old = self._items.pop(key, None)
+            if old is not None:
+                self.size -= len(old[2])
             self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.entries:
-                self._items.popitem(last=False)
+            self.size += len(value[2])
+            while len(self._items) > self.entries or self.size > self.max_bytes:
+                _, dropped = self._items.popitem(last=False)
+                self.size -= len(dropped[2])
 
 
 def _cacheable(scope: dict[str, Any]) -> bool:

@@ -29,7 +29,9 @@ class WebConfig:
     max_upload_total: int = 100 * 1024 * 1024  # per request
     ingest_workers: int | None = None  # None: the pipeline's default; 0 analyses in the server process
     page_size: int = 25
-    cache_entries: int = 512  # responses kept between ingest jobs (0: none)
+    cache_entries: int = 2048  # responses kept between ingest jobs (0: none)
+    cache_bytes: int = 256 * 1024 * 1024  # and their bodies' total size at most
+    query_threads: int | None = 1  # DuckDB threads between ingest jobs (None: one per core); a job gets all
 
     @property
     def uploads(self) -> Path:
