@@ -53,7 +53,6 @@ def extract_all(rows: list[dict]) -> tuple[dict[str, list], float]:
     from storyline.analyze.actors import article_actors
     from storyline.analyze.claims import extract_claims
     from storyline.analyze.nlp import load_pipeline
-    from storyline.analyze.quotes import tag_signatures, tag_speaking_names
     from storyline.corpus.claims import SourcedClaim
     from storyline.settings import Settings
 
@@ -63,8 +62,6 @@ def extract_all(rows: list[dict]) -> tuple[dict[str, list], float]:
     for row in rows:
         doc = nlp(row["text"])
         sents = list(doc.sents)
-        tag_signatures(doc)
-        tag_speaking_names(doc)
         mentions, _ = article_actors(doc, [s.start for s in sents], exclude=(row.get("outlet"), row.get("author")))
         t0 = time.perf_counter()
         claims = extract_claims(doc, mentions)

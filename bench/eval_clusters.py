@@ -39,7 +39,6 @@ from spacy.tokens import DocBin
 
 from storyline.analyze.actors import article_actors
 from storyline.analyze.nlp import load_pipeline
-from storyline.analyze.quotes import tag_signatures, tag_speaking_names
 from storyline.analyze.terms import key_terms
 from storyline.corpus.actors import actor_id, key_stats, resolve
 from storyline.corpus.stories import (
@@ -104,8 +103,6 @@ def profiles(articles: list[Article], docs: list, dates: list[date | None] | Non
     analyze/stages.py `_terms` does (None: the body's terms alone)."""
     per_article = []
     for article, doc in zip(articles, docs, strict=True):
-        tag_signatures(doc)
-        tag_speaking_names(doc)
         mentions, actors = article_actors(doc, [s.start for s in doc.sents], exclude=(article.outlet, article.author))
         per_article.append((mentions, actors))
     stats = key_stats((seq, [{"key": a.key, "name": a.name, "mentions": a.mentions} for a in actors])

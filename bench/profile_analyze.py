@@ -72,11 +72,9 @@ def _read(path: Path) -> str:
 def own_work(article, doc) -> None:
     """What analyze does after spaCy's parse (storyline.analyze's per-article steps), timed alone."""
     from storyline.analyze.actors import article_actors
-    from storyline.analyze.quotes import extract_quotes, tag_signatures, tag_speaking_names
+    from storyline.analyze.quotes import extract_quotes
 
     starts = [s.start_char for s in doc.sents]
-    tag_signatures(doc)
-    tag_speaking_names(doc)
     mentions, actors = article_actors(doc, starts, exclude=(article.outlet, article.author))
     extract_quotes(doc, mentions, {a.key: list(a.roles) for a in actors if a.kind == "person"})
 

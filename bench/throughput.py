@@ -352,6 +352,31 @@ def run_baseline(corpus: Path) -> dict:
             "rss_mb": after.ru_maxrss / 1024, "cpu_s": cpu}
 
 
+def lemmatizer_cost(eval_dir: Path, rounds: int = 2) -> dict:
+    """What the lemmatizer (on since quote cues are decided by lemma) costs: docs/s of the
+    pipeline storyline loads over the PolNeAR development texts, with it and with it disabled,
+    the two alternated `rounds` times so a busy machine weighs on both alike."""
+    from storyline.analyze.nlp import load_pipeline
+    from storyline.settings import Settings
+
+    settings = Settings()
+    nlp = load_pipeline(settings.spacy_model)
+    texts = [p.read_text(encoding="utf-8") for p in sorted((eval_dir / "polnear-dev" / "text").glob("*.txt"))]
+    seconds = {"with": 0.0, "without": 0.0}
+    for _ in range(rounds):
+        for name in ("with", "without"):
+            disabled = ["lemmatizer"] if name == "without" else []
+            with nlp.select_pipes(disable=disabled):
+                started = time.perf_counter()
+                for _doc in nlp.pipe(texts, batch_size=settings.batch_size):
+                    pass
+                seconds[name] += time.perf_counter() - started
+    rate = {name: round(rounds * len(texts) / s, 2) for name, s in seconds.items()}
+    return {"docs": len(texts), "docs_per_s_with_lemmatizer": rate["with"],
+            "docs_per_s_without_lemmatizer": rate["without"],
+            "lemmatizer_cost_pct": round(100 * (1 - rate["with"] / rate["without"]), 1)}
+
+
 # ---------------------------------------------------------------------------- measuring
 
 def _tree_pss_kb(root: int) -> int:
@@ -471,8 +496,13 @@ def main() -> None:
                         help="measure each side this many times, in turns, and keep the best (a shared machine's "
                              "noise only ever adds time)")
     parser.add_argument("--baseline-only", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--lemmatizer-cost", action="store_true",
+                        help="only measure the lemmatizer's cost (docs/s with and without it) and exit")
     args = parser.parse_args()
 
+    if args.lemmatizer_cost:
+        print(json.dumps(lemmatizer_cost(args.eval_dir)))
+        return
     if args.baseline_only:  # the baseline's own fresh process (see run_baseline)
         print(json.dumps(run_baseline(args.baseline_only)))
         return

@@ -176,6 +176,8 @@ def v1_dossier(path: Path) -> dict:
                      "duplicate_of, story_id FROM articles ORDER BY seq"):
         article = {key: row[key] for key in ("id", "source", "title", "outlet", "author", "published", "text",
                                              "story_id", "duplicate_of")}
+        # schema 4 adds each article's language (never detected in a 0.1.0 store) and what ran on it
+        article.update(language=None, analysis="full")
         article.update(url=row["url"], kind=row["kind"], metadata_sources=json.loads(row["provenance"] or "{}"),
                        also_seen_at=also_seen.get(row["id"], []))
         articles.append(article)
@@ -184,6 +186,7 @@ def v1_dossier(path: Path) -> dict:
                    "JOIN articles a ON a.id = q.article_id ORDER BY a.seq, q.start_char")
     for quote in quotes:
         quote["mentions"] = json.loads(quote["mentions"] or "[]")
+        quote["parts"] = [[quote["start"], quote["end"]]]  # a quote stored before parts is one part
     actors = dicts("SELECT id, name, kind, aliases, roles, mentions, articles FROM actors ORDER BY mentions DESC, name")
     for actor in actors:
         for key in ("aliases", "roles", "articles"):

@@ -59,6 +59,8 @@ class Article:
     url: str | None = None
     provenance: dict[str, str] = field(default_factory=dict)
     raw_hash: str = ""
+    # ISO 639-1 code from extract/language.py, "und" when it cannot be told; None: never detected
+    language: str | None = None
 
     @property
     def id(self) -> str:
@@ -101,6 +103,8 @@ class Quote:
     speaker_key: str | None  # the article actor's key; the corpus stage maps it to the canonical actor
     sentence: int
     mentions: list[str] = field(default_factory=list)  # actor keys the quote speaks of
+    # (start, end) of each part: two for “A,” she said, “B.” (text joins them with " … "), else one
+    parts: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -140,6 +144,12 @@ class ClaimMention:
     subject: str | None = None  # folded words saying what is counted ("us troops south korea")
 
 
+# AnalyzedArticle.analysis (articles.analysis): what analyze/stages.py ran on an article
+ANALYSIS_FULL = "full"  # every stage, with the English pipeline
+ANALYSIS_NO_EVENTS = "actors, quotes, terms"  # another language's pipeline: the event and figure rules are English
+ANALYSIS_TERMS = "terms only"  # a language without a pipeline: clustered and searchable, no actors or quotes
+
+
 @dataclass
 class AnalyzedArticle:
     article: Article
@@ -150,6 +160,7 @@ class AnalyzedArticle:
     events: list[EventMention] = field(default_factory=list)
     claims: list[ClaimMention] = field(default_factory=list)
     terms: dict[str, int] = field(default_factory=dict)  # key terms and their counts: the story profile's input
+    analysis: str | None = None  # ANALYSIS_*: every stage, or fewer for a language without the English pipeline
 
     @property
     def id(self) -> str:

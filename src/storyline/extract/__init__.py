@@ -7,6 +7,7 @@ from urllib.parse import urlparse
 from storyline.extract.cleaner import clean_text
 from storyline.extract.dates import normalize_date
 from storyline.extract.html import extract_html
+from storyline.extract.language import detect_language
 from storyline.extract.text_meta import clean_author, text_metadata
 from storyline.model import Article, Failed, RawDocument, Skipped
 from storyline.settings import Settings
@@ -22,6 +23,8 @@ def extract(doc: RawDocument, settings: Settings) -> Article | Skipped:
                       stage="extract", raw_hash=doc.raw_hash)
     if len(article.text) < settings.min_text_chars:
         return Skipped(doc.source, f"no article text found ({len(article.text)} characters after cleaning)")
+    # told here, in the worker, so the analysis can pick the pipeline that reads the language
+    article.language = detect_language(article.text, article.title)
     return article
 
 

@@ -37,7 +37,8 @@ PAGE_ROWS = 256
 # 2: relational per-article records, an incremental corpus stage with its state in the store
 # 3: the story layer: per-article key terms, event mentions and figures; stories, storylines,
 #    timeline events, claims and the actor graph
-SCHEMA_VERSION = 3
+# 4: articles.language (detected in extract) and articles.analysis (what ran on each article)
+SCHEMA_VERSION = 4
 
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
 
@@ -119,6 +120,8 @@ class Store:
                 migrate.from_version_1(self, self._schema(), default_layout())
             elif version == 2:
                 migrate.from_version_2(self, self._schema())
+            elif version == 3:
+                migrate.from_version_3(self, self._schema())
             else:
                 self.con.execute(self._schema())  # IF NOT EXISTS throughout: new tables of a later release
             if version != SCHEMA_VERSION:
@@ -296,7 +299,8 @@ class Store:
             a = analyzed.article
             articles.append(records.ArticleRow(
                 article_id, seq, a.source, a.kind, a.url, a.title, a.outlet, a.author, a.published, a.text,
-                a.provenance, [(s.start, s.end) for s in analyzed.sentences], minhash or None, run_id))
+                a.provenance, [(s.start, s.end) for s in analyzed.sentences], minhash or None, run_id,
+                language=a.language, analysis=analyzed.analysis))
             mentions += [records.MentionRow(article_id, n, m.text, m.label, m.start, m.end, m.sentence, m.actor_key)
                          for n, m in enumerate(analyzed.mentions)]
             actors += [records.ActorRow(article_id, n, x.key, x.name, x.kind, x.mentions, list(x.aliases),
@@ -305,7 +309,8 @@ class Store:
                 # one quote per span and kind: its id is made of them
                 qid = quote_id(article_id, q.start, q.end, q.kind)
                 quotes.setdefault(qid, records.QuoteRow(qid, article_id, n, q.text, q.start, q.end, q.kind, q.cue,
-                                                        q.sentence, q.speaker_key or None, list(q.mentions)))
+                                                        q.sentence, q.speaker_key or None, list(q.mentions),
+                                                        parts=[list(p) for p in q.parts] or None))
             terms += [(article_id, term, count) for term, count in analyzed.terms.items()]
             events += [(article_id, n, e) for n, e in enumerate(analyzed.events)]
             claims += [(article_id, n, c) for n, c in enumerate(analyzed.claims)]
@@ -387,7 +392,8 @@ class Store:
 
     def articles(self) -> list[dict]:
         rows_ = self._dicts("SELECT id, source, kind, url, title, outlet, author, CAST(published AS VARCHAR) AS "
-                            "published, text, provenance, duplicate_of, story_id FROM articles ORDER BY seq")
+                            "published, text, provenance, duplicate_of, story_id, language, analysis FROM articles "
+                            "ORDER BY seq")
         for row in rows_:
             row["provenance"] = row["provenance"] or {}
         return rows_
@@ -403,7 +409,7 @@ class Store:
         so other queries may run on the store in between."""
         for first, last in self._seq_pages(page_rows or self.page_rows):
             page = self._dicts("SELECT id, source, kind, url, title, outlet, author, CAST(published AS VARCHAR) AS "
-                               "published, text, provenance, duplicate_of, story_id FROM articles "
+                               "published, text, provenance, duplicate_of, story_id, language, analysis FROM articles "
                                "WHERE seq BETWEEN ? AND ? ORDER BY seq", [first, last])
             for row in page:
                 row["provenance"] = row["provenance"] or {}
@@ -450,7 +456,8 @@ class Store:
         yet: a run killed before its corpus stage leaves them for the next)."""
         out = self._dicts(
             "SELECT q.id, q.article_id, q.text, q.speaker, q.speaker_id, q.cue, q.kind, q.start_char AS start, "
-            "q.end_char AS \"end\", q.sentence, coalesce(m.ids, []) AS mentions FROM quotes q "
+            "q.end_char AS \"end\", q.sentence, coalesce(m.ids, []) AS mentions, "
+            "coalesce(q.parts, [[q.start_char, q.end_char]]) AS parts FROM quotes q "
             "JOIN articles a ON a.id = q.article_id "
             "LEFT JOIN (SELECT qm.quote_id, list(k.actor_id ORDER BY qm.n) AS ids FROM quote_mentions qm "
             "JOIN actor_keys k ON k.key = qm.actor_key WHERE k.actor_id IS NOT NULL GROUP BY qm.quote_id) m "
@@ -496,7 +503,8 @@ class Store:
                 "WITH page AS (SELECT q.*, a.seq FROM quotes q JOIN articles a ON a.id = q.article_id "
                 "WHERE a.seq BETWEEN ? AND ?) "
                 "SELECT q.id, q.article_id, q.text, q.speaker, q.speaker_id, q.cue, q.kind, q.start_char AS start, "
-                "q.end_char AS \"end\", q.sentence, coalesce(m.ids, []) AS mentions FROM page q "
+                "q.end_char AS \"end\", q.sentence, coalesce(m.ids, []) AS mentions, "
+                "coalesce(q.parts, [[q.start_char, q.end_char]]) AS parts FROM page q "
                 "LEFT JOIN (SELECT qm.quote_id, list(k.actor_id ORDER BY qm.n) AS ids FROM quote_mentions qm "
                 "JOIN page p ON p.id = qm.quote_id JOIN actor_keys k ON k.key = qm.actor_key "
                 "WHERE k.actor_id IS NOT NULL GROUP BY qm.quote_id) m ON m.quote_id = q.id "
@@ -620,6 +628,12 @@ class Store:
             out[table] = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         out["duplicates"] = self.duplicate_count()
         return out
+
+    def languages(self) -> list[dict[str, Any]]:
+        """Articles per language and what was analysed of them (language None: stored before
+        languages were detected), the most common first."""
+        return self._dicts("SELECT language, analysis, count(*) AS articles FROM articles GROUP BY ALL "
+                           "ORDER BY articles DESC, language NULLS LAST, analysis NULLS LAST")
 
     # ---- full-text search (store/search.py) ---------------------------------------------------
     def refresh_search(self) -> float:

@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING
 
 from storyline.corpus.actors import actor_id, quote_id
 from storyline.corpus.duplicates import Layout
+from storyline.model import ANALYSIS_FULL
 from storyline.store import records, rows
 
 if TYPE_CHECKING:
     from storyline.store import Store
 
-__all__ = ["from_version_1", "from_version_2"]
+__all__ = ["from_version_1", "from_version_2", "from_version_3"]
 
 _TABLES = ("runs", "skipped", "failures", "articles", "article_sources", "actors", "quotes", "events", "claims",
            "stories")
@@ -66,6 +67,7 @@ def from_version_1(store: Store, schema: str, shape: Layout) -> None:
                     "SELECT source, raw_hash, article_id, run_id FROM v1_article_sources")
     if "articles" in present:
         _articles(store)
+        _language_columns(store)
     covered = _actors(store, _covered(store)) if {"articles", "actors"} <= present else 0
     store.corpus.set_watermark(covered)
     _story_layer(store, present)
@@ -217,9 +219,32 @@ def from_version_2(store: Store, schema: str) -> None:
     for table in _PLACEHOLDERS:
         con.execute(f"DROP TABLE IF EXISTS main.{table}")
     con.execute(schema)
+    _quote_parts(store)
+    _language_columns(store)
     store._set_meta("corpus_seq", "0")
     store._set_meta("corpus_reset", "1")
     _mark_reanalysis(store, "articles")
+
+
+def from_version_3(store: Store, schema: str) -> None:
+    """Give a version-3 store's articles the `analysis` column (`language` was there, empty)."""
+    store.con.execute(schema)
+    _language_columns(store)
+    _quote_parts(store)
+
+
+def _language_columns(store: Store) -> None:
+    """The analysis column, and what it says of the articles already stored: every stage they
+    had ran with the English pipeline, whatever their language (nothing was detected, so their
+    language stays NULL). Those of versions 1 and 2 lack the story layer's inputs until
+    `storyline rebuild --reanalyze`; that is `reanalyze_upto`'s to say, not this column's."""
+    store.con.execute("ALTER TABLE articles ADD COLUMN IF NOT EXISTS analysis VARCHAR")
+    store.con.execute("UPDATE articles SET analysis = ? WHERE analysis IS NULL", [ANALYSIS_FULL])
+
+
+def _quote_parts(store: Store) -> None:
+    """The quotes' parts column (a quote stored before it reads as one part, its own span)."""
+    store.con.execute("ALTER TABLE quotes ADD COLUMN IF NOT EXISTS parts INTEGER[][]")
 
 
 def _mark_reanalysis(store: Store, table: str) -> None:

@@ -28,6 +28,8 @@ class ArticleRow(NamedTuple):
     run_id: int | None
     duplicate_of: str | None = None
     story_id: str | None = None
+    language: str | None = None  # None: stored before languages were detected
+    analysis: str | None = None
 
 
 class MentionRow(NamedTuple):
@@ -66,6 +68,7 @@ class QuoteRow(NamedTuple):
     mentions: list[str]  # actor keys, in quote_mentions
     speaker: str | None = None
     speaker_id: str | None = None
+    parts: list[list[int]] | None = None  # [start, end] of each part of the quotation
 
 
 def _columns(records: Sequence[NamedTuple], fields: Sequence[str]) -> dict[str, list[Any]]:
@@ -74,13 +77,14 @@ def _columns(records: Sequence[NamedTuple], fields: Sequence[str]) -> dict[str, 
 
 def insert_articles(con: duckdb.DuckDBPyConnection, articles: Sequence[ArticleRow]) -> None:
     columns = _columns(articles, ("id", "seq", "source", "kind", "url", "title", "outlet", "author", "published",
-                                  "text", "minhash", "run_id", "duplicate_of", "story_id"))
+                                  "text", "minhash", "run_id", "duplicate_of", "story_id", "language", "analysis"))
     rows.write(
         con,
-        "INSERT INTO articles (id, seq, source, kind, url, title, outlet, author, published, language, text, "
-        "provenance, sentences, minhash, run_id, duplicate_of, story_id) "
+        "INSERT INTO articles (id, seq, source, kind, url, title, outlet, author, published, language, analysis, "
+        "text, provenance, sentences, minhash, run_id, duplicate_of, story_id) "
         "SELECT id, seq, source, kind, CAST(url AS VARCHAR), CAST(title AS VARCHAR), CAST(outlet AS VARCHAR), "
-        "CAST(author AS VARCHAR), CAST(CAST(published AS VARCHAR) AS DATE), NULL, text, "
+        "CAST(author AS VARCHAR), CAST(CAST(published AS VARCHAR) AS DATE), CAST(language AS VARCHAR), "
+        "CAST(analysis AS VARCHAR), text, "
         "map(CAST(prov_keys AS VARCHAR[]), CAST(prov_values AS VARCHAR[])), "
         "list_transform(list_zip(CAST(starts AS INTEGER[]), CAST(ends AS INTEGER[])), "
         "lambda s: {'start_char': s[1], 'end_char': s[2]}), CAST(minhash AS BLOB), CAST(run_id AS INTEGER), "
@@ -106,9 +110,9 @@ def insert_actors(con: duckdb.DuckDBPyConnection, actors: Sequence[ActorRow]) ->
 def insert_quotes(con: duckdb.DuckDBPyConnection, quotes: Sequence[QuoteRow]) -> None:
     fields = [f for f in QuoteRow._fields if f != "mentions"]
     rows.write(con, "INSERT INTO quotes (id, article_id, n, text, start_char, end_char, kind, cue, sentence, "
-                    "speaker_key, speaker, speaker_id) SELECT id, article_id, n, text, start, \"end\", kind, "
+                    "speaker_key, speaker, speaker_id, parts) SELECT id, article_id, n, text, start, \"end\", kind, "
                     "CAST(cue AS VARCHAR), CAST(sentence AS INTEGER), CAST(speaker_key AS VARCHAR), "
-                    "CAST(speaker AS VARCHAR), CAST(speaker_id AS VARCHAR) FROM {rows}",
+                    "CAST(speaker AS VARCHAR), CAST(speaker_id AS VARCHAR), CAST(parts AS INTEGER[][]) FROM {rows}",
                **_columns(quotes, fields))
     mentioned = [(q.id, n, key) for q in quotes for n, key in enumerate(q.mentions)]
     rows.write(con, "INSERT INTO quote_mentions (quote_id, n, actor_key) SELECT quote_id, n, actor_key FROM {rows}",

@@ -1,6 +1,7 @@
--- storyline's store, schema version 3 (store/__init__.py SCHEMA_VERSION; store/migrate.py
--- upgrades version 1, which kept each article's analysis in JSON text columns, and version 2,
--- whose story-layer tables were placeholders and whose articles had no terms, events or figures).
+-- storyline's store, schema version 4 (store/__init__.py SCHEMA_VERSION; store/migrate.py
+-- upgrades version 1, which kept each article's analysis in JSON text columns, version 2,
+-- whose story-layer tables were placeholders and whose articles had no terms, events or figures,
+-- and version 3, whose articles had no language or analysis).
 --
 -- Three layers, each written by one party:
 --   per-article records   written once, with the worker batch that analysed the article
@@ -59,7 +60,8 @@ CREATE TABLE IF NOT EXISTS articles (
     outlet       VARCHAR,
     author       VARCHAR,
     published    DATE,
-    language     VARCHAR,                  -- filled by a later stage
+    language     VARCHAR,                  -- ISO 639-1 code, "und" when undetermined (extract/language.py)
+    analysis     VARCHAR,                  -- what ran on it: full | actors, quotes, terms | terms only
     text         VARCHAR NOT NULL,
     provenance   MAP(VARCHAR, VARCHAR),    -- field -> where its value came from
     sentences    STRUCT(start_char INTEGER, end_char INTEGER)[],
@@ -108,7 +110,8 @@ CREATE TABLE IF NOT EXISTS quotes (
     sentence    INTEGER,
     speaker_key VARCHAR,                   -- the article actor's key
     speaker     VARCHAR,                   -- corpus result: the canonical actor's name
-    speaker_id  VARCHAR                    -- corpus result: the canonical actor's id
+    speaker_id  VARCHAR,                   -- corpus result: the canonical actor's id
+    parts       INTEGER[][]                -- [start, end] of each part (two for “A,” she said, “B.”)
 );
 CREATE TABLE IF NOT EXISTS quote_mentions (
     quote_id  VARCHAR NOT NULL,

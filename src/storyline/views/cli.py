@@ -234,10 +234,11 @@ def stats(db: Path = DB,
         _fail(f"no storyline database at {db}")
     with open_store(db, read_only=True) as store:
         counts = store.stats()
+        languages = store.languages()
         runs = store.runs()[-runs_shown:]
         not_read = store.skipped(last_runs=runs_shown) if skipped else []
     if as_json:
-        payload = {"counts": counts, "runs": runs}
+        payload = {"counts": counts, "languages": languages, "runs": runs}
         if skipped:
             payload["skipped"] = not_read
         out_console.print_json(json.dumps(payload, default=str))
@@ -248,6 +249,10 @@ def stats(db: Path = DB,
     for name, count in counts.items():
         table.add_row(name, str(count))
     out_console.print(table)
+    if languages:
+        seen = "; ".join(f"{row['language'] or 'not detected'} {row['articles']} ({row['analysis'] or 'unknown'})"
+                         for row in languages)
+        out_console.print(f"languages: {seen}", highlight=False, soft_wrap=True)
     for r in runs:
         out_console.print(f"run {r['id']} {r['started']} {r['status']}: {r['stored']} stored, {r['seen']} seen, "
                           f"{r['skipped']} skipped ({r['failed'] or 0} failed)", highlight=False)
@@ -309,6 +314,8 @@ def search(
     limit: int = typer.Option(10, "--limit", "-n", metavar="N", min=1,
                               help="Most results of each kind (articles, quotes)."),
     scope: str = typer.Option("all", "--in", metavar="articles|quotes|all", help="What to search."),
+    offset: int = typer.Option(0, "--offset", metavar="N", min=0,
+                               help="Skip the N best of each kind (the next page: --offset 10 with -n 10)."),
     as_json: bool = typer.Option(False, "--json", metavar="", help="Print a JSON list."),
 ) -> None:
     """Full-text search over article titles and text and over quotes and their speakers (BM25)."""
@@ -321,7 +328,7 @@ def search(
     if not db.exists():
         _fail(f"no storyline database at {db}; run `storyline analyze` first")
     try:
-        result = search_store(db, query, limit, scope)
+        result = search_store(db, query, limit, scope, offset)
     except SearchUnavailable as exc:
         _fail(str(exc))
     if result.note:

@@ -19,7 +19,11 @@ from storyline.store import Store
 
 CONTRACT_VERSION = "1.0"
 
-ARTICLE_FIELDS = ("id", "source", "title", "outlet", "author", "published", "text", "story_id", "duplicate_of")
+# additions to the contract at the end: the article's language (ISO 639-1, "und" when it cannot be
+# told, null when stored before languages were detected) and what was analysed of it ("full",
+# "actors, quotes, terms" with another language's pipeline, "terms only" without one)
+ARTICLE_FIELDS = ("id", "source", "title", "outlet", "author", "published", "text", "story_id", "duplicate_of",
+                  "language", "analysis")
 
 
 def _article(row: dict[str, Any], also_seen: dict[str, list[str]]) -> dict[str, Any]:

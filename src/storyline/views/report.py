@@ -30,7 +30,7 @@ TOP_ACTORS = 50
 SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
 WEB_SCHEMES = ("http", "https", "ftp")
 # what the page shows of an article besides its text: all it keeps of each while it is written
-ARTICLE_FIELDS = ("id", "source", "title", "outlet", "author", "published", "duplicate_of")
+ARTICLE_FIELDS = ("id", "source", "title", "outlet", "author", "published", "duplicate_of", "language", "analysis")
 
 Articles = list[dict[str, Any]]
 # a storyline -> its stories, events and claims; a storyline id -> its graph's edges
@@ -229,8 +229,22 @@ def _context(articles: Articles, in_full: InFull, actors: Iterable[dict[str, Any
         "outlets": len({a["outlet"] for a in articles if a.get("outlet")}),
         "first_date": min(dates, default=None), "last_date": max(dates, default=None),
         "undated": len(articles) - len(dates),
+        "languages": languages_seen(articles),
         "storylines": storylines(names, kinds) if storylines else [],
     }
+
+
+def languages_seen(articles: Iterable[dict[str, Any]]) -> list[tuple[str | None, int, list[tuple[str, int]]]]:
+    """(language, articles, [(what was analysed, articles)]) per language, the most common first;
+    language None: stored before languages were detected."""
+    counts: Counter[str | None] = Counter()
+    analysed: dict[str | None, Counter[str]] = defaultdict(Counter)
+    for article in articles:
+        language = article.get("language")
+        counts[language] += 1
+        analysed[language][article.get("analysis") or "unknown"] += 1
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0] is None, item[0] or ""))
+    return [(language, n, analysed[language].most_common()) for language, n in ranked]
 
 
 def _template() -> Template:

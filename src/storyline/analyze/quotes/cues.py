@@ -1,0 +1,287 @@
+"""Cues of reported speech, decided by lemma and dependency structure from one lexicon.
+
+The lexicon (`storyline/data/cues.tsv`) lists each cue's lemma, part of speech, class (speech,
+belief, accusation, call) and frames: which constructions around it carry a statement ("X said
+that ...", "accused X of ...", "called on X to ...", "his claim that ..."). One data file
+instead of inflected word lists: a new cue is one line, and every rule below reads the same
+entry. Lemmas come from spaCy's lemmatizer (on in `analyze.nlp.load_pipeline`); a Doc parsed
+without it falls back to the word itself, which still finds the base forms.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+from spacy.tokens import Doc, Token
+
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+# the clause a cue reports, around a quoted fragment
+_CLAUSE_DEPS = {"ccomp", "xcomp", "dobj", "oprd", "attr", "prep", "advcl", "acomp", "dative", "pobj"}
+_OPENERS = "“„«\""
+# prepositions that say what the object is said to be or do ("criticized X for", "hailed X as")
+_OF_OBJECT = {"for", "as", "over", "about"}
+
+
+@dataclass(frozen=True)
+class Cue:
+    lemma: str
+    pos: str  # VERB | NOUN | ADP
+    kind: str  # speech | belief | accusation | call
+    frames: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict[tuple[str, str], Cue]:
+    """(lemma, pos) -> Cue, read once from the package's data file."""
+    out: dict[tuple[str, str], Cue] = {}
+    path = files("storyline").joinpath("data/cues.tsv")
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        lemma, pos, kind, frames = line.split("\t")
+        out[(lemma, pos)] = Cue(lemma, pos, kind, frozenset(frames.split(",")))
+    return out
+
+
+def _lemma(token: Token) -> str:
+    return (token.lemma_ or token.text).lower()
+
+
+def cue_of(token: Token, frame: str | None = None) -> Cue | None:
+    """The lexicon's entry for `token` as a cue (a verb used as a verb, a noun as a noun), with
+    `frame` among its frames when one is asked for. A sentence-initial cue the tagger took for
+    a proper noun still counts as the verb when its lemma is one."""
+    if token.pos_ in ("VERB", "AUX") or token.is_sent_start and token.pos_ == "PROPN":
+        cue = lexicon().get((_lemma(token), "VERB"))
+    elif token.pos_ == "NOUN":
+        cue = lexicon().get((_lemma(token), "NOUN"))
+    else:
+        return None
+    return cue if cue is not None and (frame is None or frame in cue.frames) else None
+
+
+def is_cue_word(token: Token) -> bool:
+    """A speech, naming or belief verb, whatever its tag: for the text between two parts of
+    one quotation, where the parser often mistags the cue ("“A,” said Ellis, “B.”")."""
+    return (_lemma(token), "VERB") in lexicon() and token.pos_ in ("VERB", "AUX", "PROPN", "NOUN")
+
+
+def according_to(token: Token) -> bool:
+    return token.lower_ == "according" and any(c.lower_ == "to" for c in token.children)
+
+
+def cue_in(tokens: list[Token], content: list[tuple[int, int]] | None = None) -> Token | None:
+    """The cue of a quotation's frame: one with a subject beats one without ("Speaking at a
+    press conference, Trump told reporters" -> told); the main verb beats a subordinate one."""
+    found = [t for t in tokens if t.pos_ in ("VERB", "AUX") and cue_of(t, "quote") or according_to(t)]
+    if not found:
+        return None
+    return min(found, key=lambda t: (subject(t, content) is None, t.dep_ in ("advcl", "xcomp", "pcomp"),
+                                     _depth(t), t.i))
+
+
+def _depth(token: Token) -> int:
+    depth = 0
+    while token.head.i != token.i and depth < 50:
+        token, depth = token.head, depth + 1
+    return depth
+
+
+def inside(idx: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= idx < e for s, e in spans)
+
+
+def subject(cue: Token, content: list[tuple[int, int]] | None = None) -> Token | None:
+    """The speaker's head word for a cue; never a word inside a quotation or a stray dash the
+    parser took for a subject."""
+    content = content or []
+    if according_to(cue):
+        to = next(c for c in cue.children if c.lower_ == "to")
+        return next((c for c in to.children if c.dep_ == "pobj"), None)
+    if cue.pos_ == "NOUN":  # "his claim that", "Smith's statement": the possessor
+        return next((c for c in cue.children if c.dep_ == "poss"), None)
+    for child in cue.children:
+        if child.dep_ in SUBJECT_DEPS and any(c.isalpha() for c in child.text) and not inside(child.idx, content):
+            return child
+    if cue.dep_ in ("relcl", "acl"):  # "..., who told reporters": the relative clause's antecedent
+        return cue.head
+    head = cue.head
+    # "Said Ellis: ..." -- the parser hangs a sentence-initial cue on the name
+    if cue.dep_ == "compound" and head.pos_ == "PROPN" and head.i > cue.i and cue_of(cue, "that") \
+            and head.i + 1 < len(cue.doc) and cue.doc[head.i + 1].text in (":", ","):
+        return head
+    # "..., saying ..." / "..., adding ...": a participle shares the main clause's subject
+    if cue.dep_ == "advcl" and cue.tag_ == "VBG" and head.i != cue.i and head.i < cue.i:
+        return subject(head, content) if head.pos_ in ("VERB", "AUX") else None
+    # "Berg said the team would keep its coach and warned that ...": the parser hangs the second
+    # cue on the reported clause; it shares the first cue's subject
+    if cue.dep_ == "conj" and head.dep_ == "ccomp" and cue_of(head.head) is not None:
+        return subject(head.head, content)
+    # "X, speaking to reporters, said" / conjoined verbs share the subject
+    if cue.dep_ in ("conj", "advcl", "xcomp") and head.i != cue.i:
+        return subject(head, content) if cue_of(head) or cue.dep_ == "conj" else None
+    return None
+
+
+def _so_called(token: Token) -> bool:
+    return token.lower_ == "called" and token.i >= 2 and token.doc[token.i - 1].text == "-" \
+        and token.doc[token.i - 2].lower_ == "so"
+
+
+def fragment_cues(doc: Doc, start: int, end: int, words: int) -> list[Token]:
+    """The cues a quoted fragment may be said under, the nearest first ("Obama said most people
+    have come to believe “...”": believe, said), or none for a scare quote, a title or a label.
+    A speech or naming verb must govern it: called Kim a “smart guy”; said the summit was “a
+    turning point”. A title-case noun phrase (“The Art of the Deal”) needs its own verb to be a
+    cue; a one- or two-word fragment needs a naming verb."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return []
+    root = span.root
+    verbs = [t for t in (root, *root.ancestors) if not _so_called(t) and (t.pos_ == "VERB" or cue_of(t) is not None)]
+    speech = [t for t in verbs if cue_of(t) is not None]
+    if not speech:
+        # a parse that lost the verb ("Praised Trump as the “only person” ..."): a naming verb
+        # shortly before the fragment in the same sentence
+        before = [t for t in span[0].sent if span.start - 8 <= t.i < span.start and t.pos_ == "VERB"
+                  and cue_of(t, "name") and not _so_called(t)]
+        if not before:
+            return []
+        speech = verbs = before[-1:]
+    nearest = verbs[0] if verbs and verbs[0] in speech else None
+    if words <= 2:
+        return [nearest] if nearest is not None and cue_of(nearest, "name") else []
+    has_verb = any(t.pos_ in ("VERB", "AUX") for t in span)
+    if not has_verb and all(w[:1].isupper() for w in re.findall(r"[A-Za-z][\w'’]*", span.text) if len(w) > 3):
+        # a title named in a prepositional phrase is no quote: said "on CNN's “State of the Union”"
+        path = [t for t in (root, *root.ancestors) if nearest is None or t.i != nearest.i and nearest in t.ancestors]
+        if any(t.dep_ == "prep" and t.lower_ != "as" for t in path):
+            return []
+        return [nearest] if nearest is not None else []
+    return speech
+
+
+def reported_clause(doc: Doc, text: str, cue: Token, start: int, end: int) -> tuple[int, int] | None:
+    """The words the cue reports, around a quoted fragment: "Husted said the court's decision
+    “will effectively force us ...”" -> the clause after "said"; "called Kim a “smart guy”" ->
+    "Kim a “smart guy”". Quotation marks are kept so the quoted words stay visible."""
+    covering = [c for c in cue.children if c.dep_ in _CLAUSE_DEPS | {"acl"}
+                and c.left_edge.idx < end and start < c.right_edge.idx + len(c.right_edge)]
+    if not covering:
+        covering = _governed(doc, cue, start, end)
+    if not covering:  # the parse lost the link: the rest of the cue's sentence
+        tokens = _trim([t for t in cue.sent if t.i > cue.i])
+        if not tokens or len(tokens) > 80:
+            return None
+        return _holding(text, tokens[0].idx, tokens[-1].idx + len(tokens[-1]), start, end)
+    first = min(c.left_edge.i for c in covering)
+    # "called Kim a “smart guy”": the object before the complement belongs to the statement
+    objects = [c for c in cue.children if c.dep_ in ("dobj", "dative") and c.i > cue.i and c.left_edge.i < first]
+    if objects:
+        first = min(o.left_edge.i for o in objects)
+    last = max(c.right_edge.i for c in covering)
+    if objects and cue_of(cue, "name"):
+        # "blasted Clinton as a “disgrace” Wednesday on the radio": a label ends with its last
+        # quotation ("called him a “nasty guy,” “unstable” and “sick.”")
+        closes = [t.i for t in doc[first:last + 1] if t.text in ("”", '"') and t.idx >= end]
+        last = max(closes) if closes else last
+    tokens = _trim(list(doc[first:last + 1]))
+    if not tokens or len(tokens) > 80:
+        return None
+    return _holding(text, tokens[0].idx, tokens[-1].idx + len(tokens[-1]), start, end)
+
+
+def _holding(text: str, s: int, e: int, start: int, end: int) -> tuple[int, int] | None:
+    """(s, e) when the clause holds the whole fragment; a clause the parser ended before the
+    fragment's last punctuation (the mark hung on the main verb) runs to the closing mark."""
+    if e < end and not text[e:end].strip(" .,;:!?"):
+        e = end + 1 if end < len(text) and text[end] in "”\"»" else end
+    return (s, e) if s <= start and e >= end else None
+
+
+def _governed(doc: Doc, cue: Token, start: int, end: int) -> list[Token]:
+    """The cue's child whose subtree holds the fragment, whatever its dependency label."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    node = span.root if span is not None and len(span) else None
+    while node is not None and node.head.i != node.i and node.head.i != cue.i:
+        node = node.head
+    return [node] if node is not None and node.head.i == cue.i and node.i != cue.i else []
+
+
+def _trim(tokens: list[Token]) -> list[Token]:
+    """Without the punctuation around a clause (quotation marks stay) and its "that"."""
+    while tokens and (tokens[0].is_punct and tokens[0].text not in _OPENERS
+                      or tokens[0].dep_ == "mark" and tokens[0].lower_ == "that"):
+        tokens = tokens[1:]
+    while tokens and tokens[-1].is_punct and tokens[-1].text not in ("”", '"'):
+        tokens = tokens[:-1]
+    return tokens
+
+
+def statement(cue: Token) -> list[Token] | None:
+    """The tokens a cue reports, by its frames: "said (that) CLAUSE", "accused X of CLAUSE",
+    "called for X", "urged X to CLAUSE", "his claim that CLAUSE", "criticized X for Y"."""
+    entry = cue_of(cue)
+    if entry is None:
+        return None
+    if "that" in entry.frames:
+        clause = next((c for c in cue.children if c.dep_ == "ccomp"), None) or _told_that(cue)
+        if clause is None and entry.pos == "NOUN":
+            clause = next((c for c in cue.children if c.dep_ in ("acl", "ccomp") and
+                           any(t.lower_ == "that" and t.dep_ == "mark" for t in c.children)), None)
+        if clause is not None:
+            return _own_part(clause)
+    for prep in ("of", "for"):
+        if prep in entry.frames:
+            p = next((c for c in cue.children if c.dep_ == "prep" and c.lower_ == prep), None)
+            obj = next((c for c in p.children if c.dep_ in ("pobj", "pcomp")), None) if p is not None else None
+            if obj is not None:
+                return list(obj.subtree)
+    if "to" in entry.frames:
+        clause = next((c for c in cue.children if c.dep_ in ("xcomp", "ccomp")
+                       and any(t.lower_ == "to" and t.dep_ == "aux" for t in c.children)), None)
+        if clause is not None:
+            # "urged voters to stay home", "called on the council to act": whom it asks belongs to it
+            asked = [c for c in cue.children if c.dep_ in ("dobj", "dative") and c.i < clause.i] + \
+                [p for c in cue.children if c.dep_ == "prep" and c.lower_ == "on" and c.i < clause.i
+                 for p in c.children if p.dep_ == "pobj"]
+            first = min([clause.left_edge.i, *(a.left_edge.i for a in asked)])
+            return list(cue.doc[first:clause.right_edge.i + 1])
+    if "obj" in entry.frames:
+        obj = next((c for c in cue.children if c.dep_ == "dobj"), None)
+        after = [c for c in cue.children if obj is not None and c.i > obj.i
+                 and (c.dep_ in ("advcl", "oprd", "xcomp", "ccomp") or c.dep_ == "prep" and c.lower_ in _OF_OBJECT)]
+        if obj is not None and after:
+            # the object and what is said of it: "criticized the officer for shooting ...", not a
+            # bare object ("praised the talks"), which is no statement
+            last = max([obj.right_edge.i, *(c.right_edge.i for c in after)])
+            return list(cue.doc[obj.left_edge.i:last + 1])
+    return None
+
+
+def _own_part(clause: Token) -> list[Token]:
+    """The clause without a conjoined cue's statement, which is another one: "Machado promised to
+    keep campaigning and said she would stand up to the attacks" -> "Machado promised to keep
+    campaigning"."""
+    dropped: set[int] = set()
+    for conj in (t for t in clause.subtree if t.dep_ == "conj" and cue_of(t, "that") and t.head.i != t.i):
+        dropped.update(t.i for t in conj.subtree)
+        dropped.update(c.i for c in conj.head.children if c.dep_ == "cc" and c.i < conj.i)
+    return [t for t in clause.subtree if t.i not in dropped]
+
+
+def _told_that(verb: Token) -> Token | None:
+    """"Trump told a news conference that North Korea had wanted ...": the parser reads the
+    that-clause as a relative clause of the audience; after "tell" it is what was told."""
+    if _lemma(verb) != "tell":
+        return None
+    for obj in verb.children:
+        if obj.dep_ in ("dobj", "dative"):
+            for t in obj.subtree:
+                if t.dep_ == "relcl" and t.left_edge.lower_ == "that" and \
+                        any(c.dep_ in SUBJECT_DEPS and c.i > t.left_edge.i for c in t.children):
+                    return t
+    return None

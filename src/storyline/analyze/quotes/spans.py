@@ -1,0 +1,170 @@
+"""Quotation-mark spans in an article's text, and a quotation interrupted by its cue joined
+into one quote with its parts.
+
+Curly or straight double quotes, balanced per paragraph; a quotation across paragraphs is a
+quote per paragraph. “A,” she said, “B.” is one quote in two parts; “A,” she said, adding,
+“B.” is two: the second part has a cue of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from storyline.analyze.quotes.cues import is_cue_word
+
+OPENERS = {"“": "”", "„": "“", "«": "»"}
+JOINER = " … "  # between the parts of an interrupted quotation
+
+
+@dataclass
+class QuoteSpan:
+    start: int  # first character of the content (after the opening mark)
+    end: int  # one past the last content character
+    parts: list[tuple[int, int]] = field(default_factory=list)
+
+
+_TWO_APOSTROPHES = re.compile(r"''")
+
+
+def normalise_marks(text: str) -> str:
+    """The text with '' (two apostrophes, the quotation mark of some news archives) as a double
+    quotation mark, at the same offsets: an opening ''X reads ` "X`, a closing X,'' reads `X," `,
+    so the content offsets are those of the original text."""
+    if "''" not in text:
+        return text
+
+    def mark(m: re.Match[str]) -> str:
+        i = m.start()
+        opening = (i == 0 or text[i - 1] in " \t\n(—–-") and i + 2 < len(text) and not text[i + 2].isspace()
+        return ' "' if opening else '" '
+
+    return _TWO_APOSTROPHES.sub(mark, text)
+
+
+def _closes(text: str, i: int, open_at: int, closer: str, p_end: int) -> bool:
+    ch = text[i]
+    if ch == closer:
+        return True
+    if closer == '"' and ch == "”":  # "work-related” -- a straight opening, a curly close
+        return True
+    if closer == "”" and ch == '"' and text[open_at - 1] != "“":
+        return True
+    # a typo'd closing mark: “... said it“ followed by a space or punctuation
+    return closer == "”" and ch == "“" and not text[i - 1].isspace() \
+        and (i + 1 == p_end or text[i + 1] in " ,.;:!?)—―\u00a0")
+
+
+def find_quote_spans(text: str) -> list[QuoteSpan]:
+    """Quoted stretches of `text`, each with one part. A quotation never runs past its paragraph:
+    one left open at a paragraph's end (the press convention when the next paragraph goes on
+    quoting, or a mark the writer forgot) ends there, and the next paragraph's quotation is
+    another quote, of the same speaker when nothing says otherwise."""
+    spans: list[QuoteSpan] = []
+    for paragraph in re.finditer(r"[^\n]+", text):
+        p_start, p_end = paragraph.start(), paragraph.end()
+        open_at: int | None = None
+        closer = ""
+        for i in range(p_start, p_end):
+            ch = text[i]
+            if open_at is None:
+                if ch in OPENERS:
+                    open_at, closer = i + 1, OPENERS[ch]
+                elif ch == '"':
+                    open_at, closer = i + 1, '"'
+                elif ch == "”" and (i == p_start or text[i - 1] in " \t(—–-:\u00a0") and i + 1 < p_end \
+                        and text[i + 1].isalnum():
+                    open_at, closer = i + 1, "”"  # a typo'd opening mark: ”Fear. I am truly afraid...”
+            elif _closes(text, i, open_at, closer, p_end):
+                if i > open_at:
+                    spans.append(QuoteSpan(open_at, i))
+                open_at = None
+        if open_at is not None:
+            end = open_at + len(text[open_at:p_end].rstrip())
+            if end - open_at > 1:
+                spans.append(QuoteSpan(open_at, end))
+    for span in spans:
+        span.parts = [(span.start, span.end)]
+    return spans
+
+
+def merge_interrupted(spans: list[QuoteSpan], doc: Doc, text: str) -> list[QuoteSpan]:
+    """“We will,” he said, “meet again.” is one quotation around its cue, however long the
+    speaker's description between the two parts, as long as they share a paragraph, the first
+    part ends on a comma (or a question or exclamation mark) and a cue stands between them; “A,”
+    he said, adding, “B.” and “A,” he said, and added: “B.” are two quotes, the second with its
+    own cue."""
+    out: list[QuoteSpan] = []
+    for span in spans:
+        if out:
+            prev = out[-1]
+            between = text[prev.end:span.start]
+            first = text[prev.parts[-1][0]:prev.parts[-1][1]].rstrip().rstrip("’'")
+            words = doc.char_span(prev.end + 1, span.start - 1, alignment_mode="contract")
+            cues = [t for t in words if is_cue_word(t)] if words is not None else []
+            if "\n" not in between and first.endswith((",", "?", "!")) and cues and len(words) <= 50 \
+                    and not _second_cue(cues, words) and _starts_statement(text, span) \
+                    and not _own_cue(doc, text, span):
+                prev.parts.append((span.start, span.end))
+                prev.end = span.end
+                continue
+        out.append(span)
+    return out
+
+
+def _second_cue(cues: list[Token], words: Span) -> bool:
+    """“A,” he said, adding (later), “B.”: a cue after the first that introduces the second part
+    itself, with at most an adverb between it and the quotation, not one with an object of its
+    own ("said Ellis, referring to the plan, “B.”")."""
+    last = cues[-1]
+    if last.i == cues[0].i:
+        return False
+    rest = [t for t in words if t.i > last.i and not t.is_punct]
+    return len(rest) <= 1 and all(t.pos_ == "ADV" for t in rest)
+
+
+def _own_cue(doc: Doc, text: str, span: QuoteSpan) -> bool:
+    """“Friends need trust,” Moon replied: a second part with a cue of its own is another quote."""
+    after = text[span.end + 1:span.end + 60].split("\n")[0]
+    if not re.match(r"^\s*[,—–-]", after) and not re.match(r"^\s+[A-Za-z]", after):
+        return False
+    words = doc.char_span(span.end + 1, span.end + 1 + len(after), alignment_mode="contract")
+    return words is not None and any(is_cue_word(t) for t in words[:6])
+
+
+def _starts_statement(text: str, span: QuoteSpan) -> bool:
+    """The second part continues the statement: it opens the sentence after the cue, not a
+    fragment the reporter embeds ("..., he said, calling it a “hoax”")."""
+    before = text[:span.start - 1].rstrip()
+    return before.endswith((",", ".", ":", "—", "–")) and not re.search(r"\b(?:as|a|an|the|called|calling)$", before)
+
+
+def joined(text: str, span: QuoteSpan) -> str:
+    """The quote's words as printed: each part verbatim (whitespace folded), the parts of an
+    interrupted quotation joined by an ellipsis; the comma that closed a part before its cue
+    is the reporter's punctuation, not the speaker's, and goes."""
+    parts = [" ".join(text[s:e].split()) for s, e in span.parts]
+    return JOINER.join(p.rstrip(",") if i < len(parts) - 1 else p for i, p in enumerate(parts)).strip()
+
+
+def title_case(words: str) -> bool:
+    """“The Art of the Deal”, “Subscribe”: every longer word capitalised, as in a title or a label."""
+    return all(w[:1].isupper() for w in re.findall(r"[A-Za-z][\w'’]*", words) if len(w) > 3)
+
+
+def kind(text: str, span: QuoteSpan, before: str, words: int) -> str:
+    """`direct` for a whole statement in quotation marks, `partial` for a fragment inside the
+    reporter's sentence (and for a title, “Make Your Kid a Millionaire,”, which is no statement)."""
+    inner = text[span.start:span.end].strip()
+    if words <= 8 and len(span.parts) == 1 and title_case(inner) and len(re.findall(r"[A-Za-z]{4,}", inner)) >= 3:
+        return "partial"  # not “Brilliant.” or “Today is D-Day,”: a title has three capitalised words or more
+    lead = before.rstrip()
+    standalone = not lead or lead.endswith((",", ":", "—", "–", ".", "?", "!")) or len(span.parts) > 1
+    ends_like_speech = bool(re.search(r"[.,!?…—-]$", inner))
+    if standalone and (ends_like_speech or words >= 6):
+        return "direct"
+    if words >= 8 and ends_like_speech and inner[:1].isupper():
+        return "direct"
+    return "partial"
