@@ -1,17 +1,19 @@
-"""The actor graph: weights and articles per edge, GraphML round trip, a bounded, escaped SVG."""
+"""The actor graph as drawn and exported: GraphML round trip, the strongest part, a bounded, escaped SVG.
+(How the store counts the edges: tests/test_story_layer.py.)"""
 
 from __future__ import annotations
 
 import random
 import re
 import time
+from itertools import combinations
 from pathlib import Path
 
 import lxml.etree
 import networkx as nx
 
-from storyline.corpus.graph import ARTICLE_IDS_CAP, actor_graph, top_subgraph, write_graphml
-from storyline.views.graph_svg import graph_svg
+from storyline.corpus.graph import top_subgraph, write_graphml
+from storyline.views.graph_svg import graph_from_edges, graph_svg
 
 HOSTILE = "<script>alert(1)</script>"
 ATTRIBUTE = '" onmouseover="x'
@@ -26,48 +28,25 @@ NAMES = {
 }
 
 
+def edge(source: str, target: str, kind: str, articles: list[str], weight: int | None = None) -> dict:
+    return {"source": source, "target": target, "kind": kind, "articles": articles,
+            "weight": len(articles) if weight is None else weight}
+
+
 def story_graph() -> nx.MultiDiGraph:
-    article_actors = [
-        ("a1", ["person:kim", "person:trump", "country:nk", "person:kim"]),
-        ("a2", ["person:trump", "person:kim"]),
-        ("a3", ["person:moon", "person:kim", "org:un", "person:x"]),
-        ("a4", ["person:y", "org:un"]),
-    ]
-    quotes = [
-        ("a1", "person:trump", ["person:kim", "country:nk"]),
-        ("a2", "person:trump", ["person:kim", "person:trump"]),  # speaking of oneself is no edge
-        ("a3", "person:moon", ["person:kim"]),
-        ("a3", None, ["person:kim"]),  # unattributed: no speaker, no edge
-        ("a3", "person:ghost", ["org:un"]),  # a speaker not among the names
-    ]
-    return actor_graph(article_actors, quotes, NAMES)
-
-
-def test_edges_weights_and_articles() -> None:
-    graph = story_graph()
-    together = graph.edges["person:kim", "person:trump", "cooccurrence"]
-    assert together["weight"] == 2 and together["articles"] == "a1 a2" and together["article_count"] == 2
-    assert together["directed"] is False
-    assert not graph.has_edge("person:trump", "person:kim", "cooccurrence")  # stored once, smaller id first
-    assert graph.edges["country:nk", "person:trump", "cooccurrence"]["weight"] == 1
-    said = graph.edges["person:trump", "person:kim", "quoted_about"]
-    assert (said["weight"], said["articles"], said["directed"]) == (2, "a1 a2", True)
-    assert graph.edges["person:trump", "country:nk", "quoted_about"]["weight"] == 1
-    assert not graph.has_edge("person:trump", "person:trump")
-    assert graph.edges["person:moon", "person:kim", "quoted_about"]["articles"] == "a3"
-    assert graph.nodes["person:kim"] == {"name": "Kim Jong Un", "kind": "person", "articles": 3, "quotes": 0,
-                                         "quoted_about": 3}
-    assert graph.nodes["person:trump"]["quotes"] == 2
-    assert graph.nodes["person:ghost"] == {"name": "person:ghost", "kind": "unknown", "articles": 0, "quotes": 1,
-                                           "quoted_about": 0}
-    assert graph.number_of_edges() == 3 + 6 + 1 + 4  # a1: 3 pairs, a2: none new, a3: 6, a4: 1; 4 quote edges
-
-
-def test_article_ids_are_capped_with_a_count() -> None:
-    article_actors = [(f"art{i:03d}", ["person:kim", "person:trump"]) for i in range(ARTICLE_IDS_CAP + 10)]
-    edge = actor_graph(article_actors, [], NAMES).edges["person:kim", "person:trump", "cooccurrence"]
-    assert edge["weight"] == edge["article_count"] == ARTICLE_IDS_CAP + 10
-    assert edge["articles"].split() == [f"art{i:03d}" for i in range(ARTICLE_IDS_CAP)]
+    """Four articles' edges as the store holds them: a1 names Kim, Trump and North Korea, a2 Trump
+    and Kim, a3 Moon, Kim, the UN and a hostile name, a4 another hostile name and the UN; Trump
+    speaks of Kim twice, Moon once, and someone not among the names of the UN."""
+    together = [("country:nk", "person:kim", ["a1"]), ("country:nk", "person:trump", ["a1"]),
+                ("person:kim", "person:trump", ["a1", "a2"])]
+    a3 = sorted(["person:moon", "person:kim", "org:un", "person:x"])
+    together += [(a, b, ["a3"]) for a, b in combinations(a3, 2)]
+    together += [("org:un", "person:y", ["a4"])]
+    about = [("person:trump", "person:kim", ["a1", "a2"]), ("person:trump", "country:nk", ["a1"]),
+             ("person:moon", "person:kim", ["a3"]), ("person:ghost", "org:un", ["a3"])]
+    edges = [edge(a, b, "cooccurrence", arts) for a, b, arts in together]
+    edges += [edge(a, b, "quoted_about", arts) for a, b, arts in about]
+    return graph_from_edges(edges, NAMES)
 
 
 def test_graphml_reads_back(tmp_path: Path) -> None:
@@ -80,7 +59,7 @@ def test_graphml_reads_back(tmp_path: Path) -> None:
     assert back.is_directed() and back.is_multigraph()
     assert back.nodes["person:x"]["name"] == HOSTILE
     edge = back.edges["person:kim", "person:trump", "cooccurrence"]
-    assert (edge["weight"], edge["articles"], edge["kind"]) == (2, "a1 a2", "cooccurrence")
+    assert (edge["weight"], edge["kind"]) == (2, "cooccurrence")
     assert back.number_of_edges() == story_graph().number_of_edges()
     write_graphml(graph, path)
     assert nx.read_graphml(path, force_multigraph=True).nodes["person:moon"]["name"] == "Moon Jae-in"
@@ -120,7 +99,8 @@ def test_svg_escapes_hostile_names() -> None:
 def test_svg_of_empty_and_tiny_graphs() -> None:
     empty = str(graph_svg(nx.MultiDiGraph()))
     assert empty.startswith("<svg") and "no actors" in empty
-    lone = actor_graph([("a1", ["person:kim"])], [], NAMES)
+    lone = nx.MultiDiGraph()
+    lone.add_node("person:kim", name="Kim Jong Un", kind="person", articles=1)
     svg = str(graph_svg(lone))
     assert svg.count("<circle") == 1 and "<line" not in svg
 
@@ -131,13 +111,17 @@ def test_two_hundred_actors_draw_bounded() -> None:
     names = {a: (f"Name {i}", rng.choice(["person", "organization", "country"])) for i, a in enumerate(actors)}
     article_actors = [(f"art{i}", rng.sample(actors, rng.randint(3, 30))) for i in range(200)]
     article_actors.append(("roll-call", actors))  # one article naming all 200
-    quotes = [(f"art{rng.randrange(200)}", rng.choice(actors), rng.sample(actors, 2)) for _ in range(300)]
-    graph = actor_graph(article_actors, quotes, names, actors_per_article=200)
+    pairs: dict[tuple[str, str], list[str]] = {}
+    for article, present in article_actors:
+        for pair in combinations(sorted(present), 2):
+            pairs.setdefault(pair, []).append(article)
+    edges = [edge(a, b, "cooccurrence", arts) for (a, b), arts in pairs.items()]
+    edges += [edge(rng.choice(actors), rng.choice(actors), "quoted_about", [f"art{rng.randrange(200)}"])
+              for _ in range(300)]
+    graph = graph_from_edges(edges, names)
     assert graph.number_of_edges() > 19_900
     started = time.perf_counter()
     svg = str(graph_svg(graph))
     assert time.perf_counter() - started < 3  # 0.07 s measured
     assert svg.count("<circle") == 30
     assert svg.count("<line") <= 90
-    # the default cap keeps one article's roll call from making 20k pairs
-    assert actor_graph(article_actors[-1:], [], names).number_of_edges() == 60 * 59 // 2

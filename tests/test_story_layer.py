@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections import Counter
 from itertools import combinations
 from pathlib import Path
 
@@ -211,3 +212,53 @@ def test_the_timeline_holds_the_gold_events_with_their_sources(demo: dict) -> No
     hits = [event["name"] for event in gold["events"] if found(event)]
     assert len(hits) >= 10, hits
     assert "Singapore summit" in hits and "Fire destroys the roof and spire of Notre-Dame de Paris" in hits
+
+
+def test_the_actor_graph_counts_articles_and_quotes(demo: dict) -> None:
+    """The store's edges (counted by DuckDB) against the rule done by hand from the same rows: the
+    pairs among each article's most mentioned actors (places left out), the quotes' speaker ->
+    mentioned, both among the storyline's most present actors, the heaviest kept."""
+    from storyline.corpus.graph import ARTICLE_IDS_CAP
+    from storyline.corpus.story_stage import EDGES_PER_STORYLINE, GRAPH_ACTORS, GRAPH_NODES
+    from storyline.store import open_store
+
+    dossier = demo["dossier"]
+    line_of_story = {s["id"]: s["storyline_id"] for s in dossier["stories"]}
+    line_of = {a["id"]: line_of_story[a["story_id"]] for a in dossier["articles"]}
+    with open_store(demo["db"], read_only=True) as store:
+        named = store.con.execute(
+            "SELECT aa.article_id, k.actor_id, sum(aa.mentions) FROM article_actors aa JOIN actor_keys k "
+            "ON k.key = aa.key JOIN actors a ON a.id = k.actor_id WHERE a.kind <> 'place' "
+            "GROUP BY aa.article_id, k.actor_id").fetchall()
+        said = store.con.execute(
+            "SELECT DISTINCT q.id, q.article_id, q.speaker_id, k.actor_id FROM quotes q JOIN quote_mentions m "
+            "ON m.quote_id = q.id JOIN actor_keys k ON k.key = m.actor_key WHERE q.speaker_id IS NOT NULL "
+            "AND k.actor_id IS NOT NULL AND k.actor_id <> q.speaker_id").fetchall()
+    in_article: dict[str, dict[str, int]] = {}
+    for article, actor, mentions in named:
+        in_article.setdefault(article, {})[actor] = mentions
+    expected: dict[str, list[tuple]] = {}
+    for line in {s["storyline_id"] for s in dossier["stories"]}:
+        articles = sorted(a for a in in_article if line_of[a] == line)
+        present = Counter(actor for a in articles for actor in in_article[a])
+        nodes = set(sorted(present, key=lambda x: (-present[x], x))[:GRAPH_NODES])
+        edges: dict[tuple[str, str, str], set] = {}
+        for a in articles:
+            top = sorted(in_article[a], key=lambda x: (-in_article[a][x], x))[:GRAPH_ACTORS]
+            for u, v in combinations(sorted(x for x in top if x in nodes), 2):
+                edges.setdefault((u, v, "cooccurrence"), set()).add(a)
+        quotes: dict[tuple[str, str, str], set] = {}
+        for quote, article, speaker, target in said:
+            if line_of[article] == line and speaker in nodes and target in nodes:
+                quotes.setdefault((speaker, target, "quoted_about"), set()).add((quote, article))
+        rows = [(u, v, k, len(arts), sorted(arts)[:ARTICLE_IDS_CAP]) for (u, v, k), arts in edges.items()]
+        rows += [(u, v, k, len(qs), sorted({a for _, a in qs})[:ARTICLE_IDS_CAP]) for (u, v, k), qs in quotes.items()]
+        expected[line] = sorted(rows, key=lambda r: (-r[3], r[0], r[1], r[2]))[:EDGES_PER_STORYLINE]
+    stored: dict[str, list[tuple]] = {}
+    for e in dossier["actor_edges"]:
+        stored.setdefault(e["storyline_id"], []).append((e["source"], e["target"], e["kind"], e["weight"],
+                                                         e["articles"]))
+    assert {line: sorted(rows, key=lambda r: (-r[3], r[0], r[1], r[2])) for line, rows in stored.items()} == \
+        {line: rows for line, rows in expected.items() if rows}
+    assert any(r[3] > 2 and r[2] == "cooccurrence" for rows in expected.values() for r in rows)
+    assert any(r[2] == "quoted_about" for rows in expected.values() for r in rows)

@@ -1,27 +1,23 @@
-"""The actor graph of a story: who appears with whom, and who speaks about whom.
+"""The actor graph of a storyline: who appears with whom, and who speaks about whom.
 
+The edges are counted by DuckDB where the rows are (store/stories.py, `write_graphs`), since a
+storyline can hold tens of thousands of articles; what is here works on the edges as stored.
 One networkx.MultiDiGraph, so the two relations between a pair can both be kept and GraphML can
 carry them (a plain Graph allows one edge per pair). Edges are keyed by their kind:
 
-- "cooccurrence": the two actors appear in the same article. Symmetric, so stored once, from the
-  smaller actor id to the larger, with `directed=False`; weight = the number of articles.
+- "cooccurrence": the two actors are among the most mentioned of one article. Symmetric, so
+  stored once, from the smaller actor id to the larger; weight = the number of articles.
 - "quoted_about": a quote by the source actor mentions the target. Directed (speaker ->
-  mentioned, `directed=True`); weight = the number of quotes.
+  mentioned); weight = the number of quotes.
 
-Every attribute is a GraphML scalar: the article ids of an edge are joined with spaces (ids hold
-no spaces) and capped at ARTICLE_IDS_CAP, with `article_count` giving the full number. Text is
-cleared of characters XML 1.0 cannot hold, so an odd name cannot make the file unreadable.
-
-Nodes: id = actor id; name, kind, articles (how many articles name the actor), quotes (how many
-it speaks), quoted_about (in how many quotes others mention it).
+Each edge keeps its first ARTICLE_IDS_CAP article ids. Text is cleared of characters XML 1.0
+cannot hold, so an odd name cannot make a GraphML file unreadable.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from itertools import combinations
+from collections.abc import Mapping
 from pathlib import Path
 
 import networkx as nx
@@ -29,63 +25,12 @@ import networkx as nx
 COOCCURRENCE = "cooccurrence"
 QUOTED_ABOUT = "quoted_about"
 ARTICLE_IDS_CAP = 25
-# an article naming hundreds of actors (a list, a results table) would add their square of
-# pairs; its first ones (the caller's order: most mentioned first) stand for it
-ACTORS_PER_ARTICLE = 60
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def xml_text(value: str) -> str:
     """`value` without the characters XML 1.0 forbids (control characters, lone surrogates)."""
     return _NOT_XML.sub("", value)
-
-
-def _articles(ids: set[str]) -> dict[str, object]:
-    ordered = sorted(ids)
-    return {"articles": " ".join(ordered[:ARTICLE_IDS_CAP]), "article_count": len(ordered)}
-
-
-def actor_graph(article_actors: Iterable[tuple[str, list[str]]], quotes: Iterable[tuple[str, str, list[str]]],
-                names: Mapping[str, tuple[str, str]], actors_per_article: int = ACTORS_PER_ARTICLE) -> nx.MultiDiGraph:
-    """The graph of one story (or any set of articles).
-
-    article_actors: (article_id, actor ids in it), an article's ids best in mention order, as
-    only its first `actors_per_article` make co-occurrence edges (all become nodes); quotes:
-    (article_id, speaker_id, actor ids the quote mentions), a falsy speaker skipped; names:
-    actor id -> (name, kind), an id missing from it drawn under its id, kind "unknown"."""
-    in_articles: dict[str, set[str]] = defaultdict(set)
-    together: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for article_id, actor_ids in article_actors:
-        present = list(dict.fromkeys(a for a in actor_ids if a))
-        for actor in present:
-            in_articles[actor].add(article_id)
-        for pair in combinations(sorted(present[:max(actors_per_article, 0)]), 2):
-            together[pair].add(article_id)
-    spoken: dict[str, int] = defaultdict(int)
-    about: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for article_id, speaker, mentioned in quotes:
-        if not speaker:
-            continue
-        spoken[speaker] += 1
-        for target in dict.fromkeys(m for m in mentioned if m and m != speaker):
-            about[(speaker, target)].append(article_id)
-
-    graph = nx.MultiDiGraph()
-    mentioned_in: dict[str, int] = defaultdict(int)
-    for (_, target), quoted in about.items():
-        mentioned_in[target] += len(quoted)
-    for actor in sorted(set(in_articles) | set(spoken) | {t for pair in about for t in pair}):
-        name, kind = names.get(actor, (actor, "unknown"))
-        graph.add_node(actor, name=xml_text(name or actor), kind=xml_text(kind or "unknown"),
-                       articles=len(in_articles.get(actor, ())), quotes=spoken.get(actor, 0),
-                       quoted_about=mentioned_in.get(actor, 0))
-    for (a, b), article_ids in sorted(together.items()):
-        graph.add_edge(a, b, key=COOCCURRENCE, kind=COOCCURRENCE, directed=False, weight=len(article_ids),
-                       **_articles(article_ids))
-    for (speaker, target), quoted in sorted(about.items()):
-        graph.add_edge(speaker, target, key=QUOTED_ABOUT, kind=QUOTED_ABOUT, directed=True, weight=len(quoted),
-                       **_articles(set(quoted)))
-    return graph
 
 
 def _scalar(value: object) -> object:

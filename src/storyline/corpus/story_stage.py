@@ -13,10 +13,18 @@ articles (`corpus_new`). Three steps:
    claims grouped with their status, summaries, per-story outlet comparison and the actor graph.
    Each is a pure function of the storyline's per-article records, so a touched storyline is
    derived again whole and an untouched one is never read.
+
+   Except a large one (more than MERGED_ARTICLES articles: an archive's long-running arc, tens
+   of thousands of reports). Its events and claims are merged within each story, its summary
+   is picked among its stories' summaries, and only the stories that changed are derived again:
+   merged whole, its mentions alone held gigabytes, and every new report in it re-read all of
+   them. Its stories' results are then the same whichever way it grew, so an increment still
+   equals a rebuild. The actor graph of every storyline is counted by DuckDB (write_graphs).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -24,7 +32,7 @@ from typing import Any
 import networkx as nx
 
 from storyline.corpus.claims import SourcedClaim, group_claims
-from storyline.corpus.graph import actor_graph
+from storyline.corpus.graph import ARTICLE_IDS_CAP
 from storyline.corpus.outlets import compare_outlets
 from storyline.corpus.stories import ArticleProfile, StoryClusterer, StoryParams, candidate_bounds
 from storyline.corpus.storylines import StorylineParams, key_actors, should_link
@@ -39,9 +47,14 @@ Tell = Callable[[str], None]
 CHUNK = 2000  # new articles clustered per store round trip
 SUMMARY_SENTENCES = 12  # of each article, for summaries (news puts what matters first)
 EDGES_PER_STORYLINE = 400  # the actor graph keeps its strongest edges
-# an article's most mentioned actors that make co-occurrence edges: 60 made 1,770 pairs per article,
-# each with its set of articles, and a large storyline's graph held gigabytes (2.7 GB at 100k)
+# an article's most mentioned actors that make co-occurrence edges (60 made 1,770 pairs per article)
 GRAPH_ACTORS = 12
+# the actors a storyline's graph is drawn among: those named in most of its articles (a page
+# draws 30 of them)
+GRAPH_NODES = 60
+# a storyline of more articles is derived story by story (see the module's docstring); Timeline17's
+# 394-article H1N1 coverage, the largest real storyline we evaluate, stays whole
+MERGED_ARTICLES = 1000
 KEY_ACTORS = 8
 LINKS = StorylineParams()
 STORIES_AT_ONCE = 400  # stories whose results are derived from one read of their records
@@ -65,11 +78,12 @@ def update_stories(tables: StoryTables, from_scratch: bool, tell: Tell | None = 
         return
     if tell:
         tell("corpus: storylines, timeline and claims")
+    changed = grown | stale
     lines = _link(tables, grown)
     stale -= gone | set().union(*lines.values()) if lines else gone
     if stale:
         lines.update(_storylines(tables, stale))
-    _derive(tables, lines, gone)
+    _derive(tables, lines, gone, changed)
 
 
 def _rename(tables: StoryTables, renamed: dict[str, str]) -> None:
@@ -176,15 +190,19 @@ def _storylines(tables: StoryTables, story_ids: set[str]) -> dict[str, set[str]]
 
 # ---- 3. results ---------------------------------------------------------------------------
 
-def _derive(tables: StoryTables, lines: dict[str, set[str]], gone: set[str]) -> None:
+def _derive(tables: StoryTables, lines: dict[str, set[str]], gone: set[str], changed: set[str] | None = None) -> None:
     """The results of these storylines, derived again: a group of storylines at a time, each
-    group's records read in one query per table."""
+    group's records read in one query per table. `changed`: the stories whose articles or actors
+    changed (None: all); in a large storyline the others keep their results."""
     every_story = set().union(*lines.values()) if lines else set()
-    tables.drop_results(every_story | gone, list(lines) + sorted(tables.storylines_of(every_story | gone)))
+    sizes = tables.line_sizes(lines)
+    large = {line: stories for line, stories in lines.items() if sizes.get(line, 0) > MERGED_ARTICLES}
+    kept = tables.kept_stories(large, MERGED_ARTICLES) - (every_story if changed is None else changed)
+    tables.drop_results(every_story | gone, list(lines) + sorted(tables.storylines_of(every_story | gone)), kept)
     labels = tables.outlet_labels()
     group: list[str] = []
     size = 0
-    for line_id in sorted(lines):
+    for line_id in sorted(set(lines) - set(large)):
         group.append(line_id)
         size += len(lines[line_id])
         if size >= STORIES_AT_ONCE:
@@ -192,10 +210,15 @@ def _derive(tables: StoryTables, lines: dict[str, set[str]], gone: set[str]) -> 
             group, size = [], 0
     if group:
         _derive_group(tables, {i: lines[i] for i in group}, labels)
+    for line_id in sorted(large):
+        _derive_large(tables, line_id, large[line_id] - kept, labels)
+    tables.write_graphs(lines, GRAPH_ACTORS, GRAPH_NODES, EDGES_PER_STORYLINE, ARTICLE_IDS_CAP)
 
 
-def _derive_group(tables: StoryTables, lines: dict[str, set[str]], labels: dict) -> None:
-    articles = tables.members(set().union(*lines.values()))
+def _read(tables: StoryTables, story_ids: set[str]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The articles of these stories (seq order) and their records: event and claim mentions,
+    quotes, actors, and the sentences the results may quote."""
+    articles = tables.members(story_ids)
     ids = [a["id"] for a in articles]
     records = {"events": _by_article(tables.event_mentions(ids)), "claims": _by_article(tables.claim_mentions(ids)),
                "quotes": _by_article(tables.quotes(ids)), "actors": dict(tables.article_actor_ids(ids))}
@@ -203,21 +226,75 @@ def _derive_group(tables: StoryTables, lines: dict[str, set[str]], labels: dict)
     wanted |= {(m["article_id"], m["sentence"]) for key in ("events", "claims") for found in records[key].values()
                for m in found}
     records["sentences"] = tables.sentences(sorted(wanted))
+    return articles, records
+
+
+def _derive_group(tables: StoryTables, lines: dict[str, set[str]], labels: dict) -> None:
+    articles, records = _read(tables, set().union(*lines.values()))
     line_of = {story: line for line, stories in lines.items() for story in stories}
     members: dict[str, list[dict[str, Any]]] = {line: [] for line in lines}
     for article in articles:
         members[line_of[article["story_id"]]].append(article)
-    out: dict[str, list[dict[str, Any]]] = {"stories": [], "storylines": [], "events": [], "claims": [], "edges": []}
+    out: dict[str, list[dict[str, Any]]] = {"stories": [], "storylines": [], "events": [], "claims": []}
     for line_id in sorted(lines):
         line = _storyline(line_id, lines[line_id], members[line_id], records, labels)
         out["storylines"].append(line.pop("storyline"))
         for key, items in line.items():
             out[key] += items
+    _write(tables, out)
+
+
+def _write(tables: StoryTables, out: dict[str, list[dict[str, Any]]]) -> None:
     tables.write_stories(out["stories"])
     tables.write_storylines(out["storylines"])
     tables.write_events(out["events"])
     tables.write_claims(out["claims"])
-    tables.write_edges(out["edges"])
+
+
+def _derive_large(tables: StoryTables, line_id: str, stories: set[str], labels: dict) -> None:
+    """A large storyline: these stories of it derived each on its own (a group at a time), then
+    the storyline itself from all its stories as written."""
+    ordered = sorted(stories)
+    for at in range(0, len(ordered), STORIES_AT_ONCE):
+        group = ordered[at:at + STORIES_AT_ONCE]
+        articles, records = _read(tables, set(group))
+        members: dict[str, list[dict[str, Any]]] = {sid: [] for sid in group}
+        for article in articles:
+            members[article["story_id"]].append(article)
+        out: dict[str, list[dict[str, Any]]] = {"stories": [], "storylines": [], "events": [], "claims": []}
+        for sid in group:
+            part = _storyline(line_id, {sid}, members[sid], records, labels)
+            out["stories"] += part["stories"]
+            for key in ("events", "claims"):
+                # ids come from content within the storyline; two stories of it can hold events
+                # alike (one kind, day and cast), and each story's are its own
+                for item in part[key]:
+                    item["id"] = hashlib.sha1(f"{item['id']}|{sid}".encode()).hexdigest()[:16]
+                out[key] += part[key]
+        _write(tables, out)
+    rows = tables.storyline_stories(line_id)
+    meta = tables.article_dates({item["article_id"] for row in rows for item in row["summary"]})
+    tables.write_storylines([_large_storyline(line_id, rows, meta)])
+
+
+def _large_storyline(line_id: str, stories: list[dict[str, Any]],
+                     meta: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """A large storyline's own row from its stories' rows: called after its largest story, its
+    key actors those in the key actors of most of its articles' stories (weighted by their
+    size), its summary picked among its stories' summaries."""
+    stories = sorted(stories, key=lambda s: (s["start"] or "9999", s["id"]))
+    largest = max(stories, key=lambda s: (s["size"], s["end"] or "", s["id"]))
+    weight: Counter[str] = Counter()
+    for story in stories:
+        for actor in story["actors"]:
+            weight[actor] += story["size"]
+    starts = [s["start"] for s in stories if s["start"]]
+    ends = [s["end"] for s in stories if s["end"]]
+    original = {a: m["duplicate_of"] or a for a, m in meta.items()}
+    return {"id": line_id, "title": largest["title"], "start": min(starts, default=None),
+            "end": max(ends, default=None), "stories": [s["id"] for s in stories],
+            "actors": sorted(weight, key=lambda a: (-weight[a], a))[:KEY_ACTORS],
+            "summary": _summary_of(stories, meta, original)}
 
 
 def _by_article(items: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
@@ -261,11 +338,6 @@ def _storyline(line_id: str, story_ids: set[str], articles: list[dict[str, Any]]
 
     quotes = [q for i in ids for q in records["quotes"].get(i, [])]
     actor_lists = [(i, records["actors"][i]) for i in ids if i in records["actors"]]
-    graph = actor_graph(actor_lists, [(q["article_id"], q["speaker_id"], q["mentions"]) for q in quotes], {},
-                        actors_per_article=GRAPH_ACTORS)
-    edges = sorted(graph.edges(keys=True, data=True), key=lambda e: (-e[3]["weight"], e[0], e[1], e[2]))
-    edges_out = [{"storyline_id": line_id, "source": u, "target": v, "kind": d["kind"], "weight": d["weight"],
-                  "articles": str(d.get("articles", "")).split()} for u, v, _, d in edges[:EDGES_PER_STORYLINE]]
 
     actors_of = dict(actor_lists)
     stories_out = []
@@ -298,7 +370,7 @@ def _storyline(line_id: str, story_ids: set[str], articles: list[dict[str, Any]]
         # storyline of one story says what its story says
         "summary": stories_out[0]["summary"] if len(stories_out) == 1 else _summary_of(stories_out, by_id,
                                                                                        original)}
-    return {"stories": stories_out, "storyline": storyline, "events": events, "claims": claims, "edges": edges_out}
+    return {"stories": stories_out, "storyline": storyline, "events": events, "claims": claims}
 
 
 def _plain(item: Any) -> dict[str, Any]:

@@ -314,16 +314,52 @@ class StoryTables:
             "SELECT storyline_id, list(id) FROM stories GROUP BY storyline_id").fetchall()}
 
     # ---- results --------------------------------------------------------------------------
-    def drop_results(self, story_ids: Iterable[str], storyline_ids: Iterable[str]) -> None:
-        stories, lines = sorted(set(story_ids)), sorted(set(storyline_ids))
+    def line_sizes(self, lines: dict[str, set[str]]) -> dict[str, int]:
+        """How many articles each of these storylines holds now."""
+        pairs = [(story, line) for line, stories in lines.items() for story in stories]
+        return dict(rows.read(self.con, "SELECT r.line, count(*) FROM articles a JOIN {rows} r ON r.id = a.story_id "
+                                        "GROUP BY r.line", id=[p[0] for p in pairs], line=[p[1] for p in pairs]))
+
+    def kept_stories(self, lines: dict[str, set[str]], limit: int) -> set[str]:
+        """The stories of these (large) storylines whose results were written story by story under
+        the same storyline: the storyline held more than `limit` articles when last written."""
+        pairs = [(story, line) for line, stories in lines.items() for story in stories]
+        found = rows.read(self.con, "SELECT s.id, sum(s.size) OVER (PARTITION BY s.storyline_id) FROM stories s "
+                                    "JOIN {rows} r ON r.id = s.id AND r.line = s.storyline_id",
+                          id=[p[0] for p in pairs], line=[p[1] for p in pairs])
+        return {story for story, size in found if size > limit}
+
+    def drop_results(self, story_ids: Iterable[str], storyline_ids: Iterable[str],
+                     kept: set[str] | frozenset[str] = frozenset()) -> None:
+        """The results of these stories and storylines, but the rows, events and claims of the
+        `kept` stories (of large storylines, derived story by story and unchanged)."""
+        stories, lines = sorted(set(story_ids) - kept), sorted(set(storyline_ids))
         rows.write(self.con, "DELETE FROM stories USING {rows} r WHERE stories.id = r.id", id=stories)
-        for table in ("storylines",):
-            rows.write(self.con, f"DELETE FROM {table} USING {{rows}} r WHERE {table}.id = r.id", id=lines)
-        for table in ("events", "claims", "actor_edges"):
-            rows.write(self.con, f"DELETE FROM {table} USING {{rows}} r WHERE {table}.storyline_id = r.id", id=lines)
+        rows.write(self.con, "DELETE FROM storylines USING {rows} r WHERE storylines.id = r.id", id=lines)
+        rows.write(self.con, "DELETE FROM actor_edges USING {rows} r WHERE actor_edges.storyline_id = r.id", id=lines)
+        self.con.execute("CREATE OR REPLACE TEMP TABLE kept_stories (id VARCHAR)")
+        rows.write(self.con, "INSERT INTO kept_stories SELECT id FROM {rows}", id=sorted(kept))
+        for table in ("events", "claims"):
+            rows.write(self.con, f"DELETE FROM {table} USING {{rows}} r WHERE {table}.storyline_id = r.id AND "
+                                 f"({table}.story_id IS NULL OR {table}.story_id NOT IN (SELECT id FROM kept_stories))",
+                       id=lines)
         # a storyline is named after its first story: one whose first story moved is renamed
         rows.write(self.con, "DELETE FROM storylines USING {rows} r WHERE list_contains(storylines.stories, r.id)",
                    id=stories)
+
+    def storyline_stories(self, storyline_id: str) -> list[dict[str, Any]]:
+        """A storyline's stories as written: what its own row is made of."""
+        cursor = self.con.execute(
+            "SELECT id, title, size, CAST(first_date AS VARCHAR) AS start, CAST(last_date AS VARCHAR) AS \"end\", "
+            "actors, summary FROM stories WHERE storyline_id = ? ORDER BY id", [storyline_id])
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def article_dates(self, article_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Publication date and near-duplicate original of these articles."""
+        return {r["id"]: r for r in self._dicts_rows(
+            "SELECT a.id, CAST(a.published AS VARCHAR) AS published, a.duplicate_of FROM articles a "
+            "JOIN {rows} r ON r.id = a.id", id=sorted(set(article_ids)))}
 
     def write_stories(self, stories: Sequence[dict[str, Any]]) -> None:
         rows.write(
@@ -382,15 +418,57 @@ class StoryTables:
             src_ids=[[s["article_id"] for s in c["sources"]] for c in claims],
             src_texts=[[s["sentence"] for s in c["sources"]] for c in claims])
 
-    def write_edges(self, edges: Sequence[dict[str, Any]]) -> None:
-        rows.write(
-            self.con,
-            "INSERT INTO actor_edges (storyline_id, source, target, kind, weight, articles) "
-            "SELECT storyline_id, source, target, kind, CAST(weight AS INTEGER), CAST(articles AS VARCHAR[]) "
-            "FROM {rows}",
-            storyline_id=[e["storyline_id"] for e in edges], source=[e["source"] for e in edges],
-            target=[e["target"] for e in edges], kind=[e["kind"] for e in edges],
-            weight=[e["weight"] for e in edges], articles=[e["articles"] for e in edges])
+    def write_graphs(self, storyline_ids: Iterable[str], per_article: int, nodes: int, edges: int,
+                     article_ids: int) -> None:
+        """The actor graph of each of these storylines (as their stories are written now), made
+        where the rows are: a large storyline's graph counted in Python held its pairs and their
+        article sets in memory, and read every actor list of its articles on each increment.
+
+        Co-occurrence: the pairs among each article's `per_article` most mentioned actors (not
+        places), weight = articles; quoted-about: a quote's speaker to each other actor it
+        mentions, weight = quotes. Both among the storyline's `nodes` actors named in most of its
+        articles; the `edges` heaviest kept (ties by source, target, kind), each with its first
+        `article_ids` article ids."""
+        rows.write(self.con, f"""
+            INSERT INTO actor_edges (storyline_id, source, target, kind, weight, articles)
+            WITH line_articles AS (
+                SELECT a.id AS article_id, s.storyline_id FROM articles a JOIN stories s ON s.id = a.story_id
+                JOIN {{rows}} r ON r.id = s.storyline_id),
+            per AS (
+                SELECT la.storyline_id, aa.article_id, k.actor_id, sum(aa.mentions) AS mentions
+                FROM article_actors aa JOIN line_articles la ON la.article_id = aa.article_id
+                JOIN actor_keys k ON k.key = aa.key JOIN actors ac ON ac.id = k.actor_id
+                WHERE ac.kind <> 'place' GROUP BY ALL),
+            nodes AS (
+                SELECT storyline_id, actor_id FROM per GROUP BY storyline_id, actor_id
+                QUALIFY row_number() OVER (PARTITION BY storyline_id ORDER BY count(*) DESC, actor_id) <= {nodes}),
+            ranked AS (
+                SELECT p.* FROM per p
+                QUALIFY row_number() OVER (PARTITION BY p.article_id ORDER BY p.mentions DESC, p.actor_id)
+                    <= {per_article}),
+            kept AS (SELECT r.* FROM ranked r SEMI JOIN nodes n ON n.storyline_id = r.storyline_id
+                     AND n.actor_id = r.actor_id),
+            together AS (
+                SELECT a.storyline_id, a.actor_id AS source, b.actor_id AS target, 'cooccurrence' AS kind,
+                       count(*) AS weight, list(a.article_id ORDER BY a.article_id) AS articles
+                FROM kept a JOIN kept b ON b.article_id = a.article_id AND a.actor_id < b.actor_id
+                GROUP BY a.storyline_id, a.actor_id, b.actor_id),
+            said AS (
+                SELECT DISTINCT la.storyline_id, q.id AS quote_id, q.article_id, q.speaker_id AS source,
+                       k.actor_id AS target
+                FROM quotes q JOIN line_articles la ON la.article_id = q.article_id
+                JOIN quote_mentions qm ON qm.quote_id = q.id JOIN actor_keys k ON k.key = qm.actor_key
+                WHERE q.speaker_id IS NOT NULL AND k.actor_id IS NOT NULL AND k.actor_id <> q.speaker_id),
+            about AS (
+                SELECT s.storyline_id, s.source, s.target, 'quoted_about' AS kind, count(*) AS weight,
+                       list(DISTINCT s.article_id ORDER BY s.article_id) AS articles
+                FROM said s SEMI JOIN nodes n ON n.storyline_id = s.storyline_id AND n.actor_id = s.source
+                SEMI JOIN nodes m ON m.storyline_id = s.storyline_id AND m.actor_id = s.target
+                GROUP BY s.storyline_id, s.source, s.target)
+            SELECT storyline_id, source, target, kind, CAST(weight AS INTEGER), articles[1:{article_ids}]
+            FROM (SELECT * FROM together UNION ALL SELECT * FROM about)
+            QUALIFY row_number() OVER (PARTITION BY storyline_id ORDER BY weight DESC, source, target, kind)
+                <= {edges}""", id=sorted(set(storyline_ids)))
 
     def _dicts_rows(self, sql: str, **columns: Sequence[Any]) -> list[dict[str, Any]]:
         if not len(next(iter(columns.values()))):
