@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import networkx as nx
@@ -57,7 +57,9 @@ GRAPH_NODES = 60
 MERGED_ARTICLES = 1000
 KEY_ACTORS = 8
 LINKS = StorylineParams()
-STORIES_AT_ONCE = 400  # stories whose results are derived from one read of their records
+# the articles whose records are read at once to derive their storylines' results (a group's
+# records are what the derive holds in memory)
+ARTICLES_AT_ONCE = 3000
 
 
 def update_stories(tables: StoryTables, from_scratch: bool, tell: Tell | None = None,
@@ -124,7 +126,7 @@ def _cluster(tables: StoryTables) -> tuple[set[str], set[str]]:
     gone: set[str] = set()
     for chunk in tables.new_articles(CHUNK):
         profiles = [ArticleProfile(article_id=r["id"], seq=r["seq"], published=r["published"],
-                                   terms={t["k"]: t["n"] for t in r["terms"]},
+                                   terms=dict(zip(r["terms"], r["counts"], strict=True)),
                                    actors=_summed(r["actors"]), duplicate_of=r["duplicate_of"],
                                    duplicate_story=r["duplicate_story"]) for r in chunk]
         lo, hi, min_seq = candidate_bounds(profiles, params)
@@ -200,19 +202,25 @@ def _derive(tables: StoryTables, lines: dict[str, set[str]], gone: set[str], cha
     kept = tables.kept_stories(large, MERGED_ARTICLES) - (every_story if changed is None else changed)
     tables.drop_results(every_story | gone, list(lines) + sorted(tables.storylines_of(every_story | gone)), kept)
     labels = tables.outlet_labels()
-    group: list[str] = []
-    size = 0
-    for line_id in sorted(set(lines) - set(large)):
-        group.append(line_id)
-        size += len(lines[line_id])
-        if size >= STORIES_AT_ONCE:
-            _derive_group(tables, {i: lines[i] for i in group}, labels)
-            group, size = [], 0
-    if group:
+    for group in _batches(sorted(set(lines) - set(large)), sizes):
         _derive_group(tables, {i: lines[i] for i in group}, labels)
     for line_id in sorted(large):
         _derive_large(tables, line_id, large[line_id] - kept, labels)
     tables.write_graphs(lines, GRAPH_ACTORS, GRAPH_NODES, EDGES_PER_STORYLINE, ARTICLE_IDS_CAP)
+
+
+def _batches(ids: list[str], sizes: dict[str, int]) -> Iterator[list[str]]:
+    """`ids` in order, cut into runs of about ARTICLES_AT_ONCE articles."""
+    group: list[str] = []
+    size = 0
+    for item in ids:
+        group.append(item)
+        size += sizes.get(item, 0)
+        if size >= ARTICLES_AT_ONCE:
+            yield group
+            group, size = [], 0
+    if group:
+        yield group
 
 
 def _read(tables: StoryTables, story_ids: set[str]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -254,9 +262,7 @@ def _write(tables: StoryTables, out: dict[str, list[dict[str, Any]]]) -> None:
 def _derive_large(tables: StoryTables, line_id: str, stories: set[str], labels: dict) -> None:
     """A large storyline: these stories of it derived each on its own (a group at a time), then
     the storyline itself from all its stories as written."""
-    ordered = sorted(stories)
-    for at in range(0, len(ordered), STORIES_AT_ONCE):
-        group = ordered[at:at + STORIES_AT_ONCE]
+    for group in _batches(sorted(stories), tables.line_sizes({sid: {sid} for sid in stories})):
         articles, records = _read(tables, set(group))
         members: dict[str, list[dict[str, Any]]] = {sid: [] for sid in group}
         for article in articles:

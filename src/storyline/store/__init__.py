@@ -91,7 +91,7 @@ class Store:
 
     def _connect(self, read_only: bool) -> duckdb.DuckDBPyConnection:
         try:
-            return duckdb.connect(str(self.path), read_only=read_only)
+            return duckdb.connect(str(self.path), read_only=read_only, config={"memory_limit": Settings().db_memory})
         except duckdb.IOException as exc:
             holder = _LOCK_HOLDER.search(str(exc))
             if not holder and "lock" not in str(exc).lower():

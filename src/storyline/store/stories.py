@@ -67,11 +67,14 @@ class StoryTables:
             found = self.store._dicts(
                 "WITH n AS (SELECT id, seq FROM corpus_new WHERE seq BETWEEN ? AND ?) "
                 "SELECT a.id, a.seq, a.published, a.duplicate_of, o.story_id AS duplicate_story, "
-                "coalesce(t.terms, []) AS terms, coalesce(x.actors, []) AS actors FROM n "
-                "JOIN articles a ON a.id = n.id "
+                "coalesce(t.terms, []) AS terms, coalesce(t.counts, []) AS counts, coalesce(x.actors, []) AS actors "
+                "FROM n JOIN articles a ON a.id = n.id "
                 "LEFT JOIN articles o ON o.id = a.duplicate_of "
-                "LEFT JOIN (SELECT t.article_id, list({'k': t.term, 'n': t.n}) AS terms FROM article_terms t "
-                "JOIN n ON n.id = t.article_id GROUP BY t.article_id) t ON t.article_id = a.id "
+                # two plain lists, not a list of structs: a struct per term became a Python dict, and a
+                # chunk's 700,000 of them were most of the clustering's memory
+                "LEFT JOIN (SELECT t.article_id, list(t.term ORDER BY t.term) AS terms, list(t.n ORDER BY t.term) "
+                "AS counts FROM article_terms t JOIN n ON n.id = t.article_id GROUP BY t.article_id) t "
+                "ON t.article_id = a.id "
                 "LEFT JOIN (SELECT aa.article_id, list({'k': k.actor_id, 'n': aa.mentions}) AS actors FROM "
                 "article_actors aa JOIN n ON n.id = aa.article_id JOIN actor_keys k ON k.key = aa.key "
                 "WHERE k.actor_id IS NOT NULL GROUP BY aa.article_id) x ON x.article_id = a.id "
@@ -315,7 +318,7 @@ class StoryTables:
 
     # ---- results --------------------------------------------------------------------------
     def line_sizes(self, lines: dict[str, set[str]]) -> dict[str, int]:
-        """How many articles each of these storylines holds now."""
+        """How many articles each of these sets of stories (a storyline, or a story alone) holds now."""
         pairs = [(story, line) for line, stories in lines.items() for story in stories]
         return dict(rows.read(self.con, "SELECT r.line, count(*) FROM articles a JOIN {rows} r ON r.id = a.story_id "
                                         "GROUP BY r.line", id=[p[0] for p in pairs], line=[p[1] for p in pairs]))
