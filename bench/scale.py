@@ -55,6 +55,7 @@ usage: python bench/scale.py [--sizes 10000,100000] [--keep DIR] [--seed S]
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import multiprocessing
 import pickle
@@ -587,7 +588,7 @@ def measure(db: Path, extra: Path | None) -> dict:
         run_corpus(store, settings)
         out["nothing_new_s"] = time.perf_counter() - t
         if extra:
-            added = pickle.loads(extra.read_bytes())
+            added = [_with_defaults(record) for record in pickle.loads(extra.read_bytes())]
             run_id = store.start_run(["bench/scale.py add one"])
             times, story_times = [], []
             for record in added:
@@ -617,6 +618,22 @@ def _kept(folder: Path, sizes: list[int], seed: int) -> tuple[dict[int, Path], P
     if not extra.exists() or not all(p.exists() for p in stores.values()):
         return None
     return stores, extra
+
+
+def _with_defaults(obj):
+    """A record pickled by an earlier build, given the fields the model gained since (their
+    defaults): unpickling restores an object's attributes without running its __init__."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        for f in dataclasses.fields(obj):
+            if f.name not in vars(obj):
+                default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+                setattr(obj, f.name, default)
+            else:
+                _with_defaults(getattr(obj, f.name))
+    elif isinstance(obj, list | tuple):
+        for item in obj:
+            _with_defaults(item)
+    return obj
 
 
 def label(size: int) -> str:

@@ -31,6 +31,7 @@ from typing import Any
 
 import networkx as nx
 
+from storyline.corpus import memory
 from storyline.corpus.claims import SourcedClaim, group_claims
 from storyline.corpus.graph import ARTICLE_IDS_CAP
 from storyline.corpus.outlets import compare_outlets
@@ -75,7 +76,9 @@ def update_stories(tables: StoryTables, from_scratch: bool, tell: Tell | None = 
         stale = tables.stories_with_keys(moved_keys or set())
     if tell:
         tell("corpus: stories")
+    memory.release()  # what the actor stage freed
     grown, gone = _cluster(tables)
+    memory.release()
     if not grown and not gone and not stale:
         return
     if tell:
@@ -204,6 +207,7 @@ def _derive(tables: StoryTables, lines: dict[str, set[str]], gone: set[str], cha
     labels = tables.outlet_labels()
     for group in _batches(sorted(set(lines) - set(large)), sizes):
         _derive_group(tables, {i: lines[i] for i in group}, labels)
+        memory.release()
     for line_id in sorted(large):
         _derive_large(tables, line_id, large[line_id] - kept, labels)
     tables.write_graphs(lines, GRAPH_ACTORS, GRAPH_NODES, EDGES_PER_STORYLINE, ARTICLE_IDS_CAP)
