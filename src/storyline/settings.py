@@ -61,7 +61,7 @@ class Settings:
     # DuckDB's memory for the store (its cache of the file and its operators' working memory; it
     # spills to disk beyond). DuckDB's own default, 80% of RAM, let a 100k-article corpus stage
     # keep 2 GB of the file cached
-    db_memory: str = field(default_factory=lambda: os.environ.get("STORYLINE_DB_MEMORY", "512MB"))
+    db_memory: str = field(default_factory=lambda: os.environ.get("STORYLINE_DB_MEMORY", "768MB"))
     # a single input document (a file, a JSONL line, a WARC record) larger than this is skipped
     max_bytes: int = 20 * 1024 * 1024
     # a cleaned article shorter than this is "no article text"

@@ -210,7 +210,8 @@ def _derive(tables: StoryTables, lines: dict[str, set[str]], gone: set[str], cha
         memory.release()
     for line_id in sorted(large):
         _derive_large(tables, line_id, large[line_id] - kept, labels)
-    tables.write_graphs(lines, GRAPH_ACTORS, GRAPH_NODES, EDGES_PER_STORYLINE, ARTICLE_IDS_CAP)
+    for group in _batches(sorted(lines), sizes):  # one statement for 4,334 storylines ran out of DuckDB's memory
+        tables.write_graphs(group, GRAPH_ACTORS, GRAPH_NODES, EDGES_PER_STORYLINE, ARTICLE_IDS_CAP)
 
 
 def _batches(ids: list[str], sizes: dict[str, int]) -> Iterator[list[str]]:
