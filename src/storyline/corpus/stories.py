@@ -333,7 +333,7 @@ class StoryClusterer:
         if active is None:
             pool = self._nearby(vec.terms)
         else:  # the same stories as nearby & active, from the (much smaller) active side
-            pool = {sid for sid in active if any(t in self.held[sid].profile.terms for t in vec.terms)}
+            pool = {sid for sid in active if not self.held[sid].profile.terms.keys().isdisjoint(vec.terms)}
         for sid in sorted(pool):
             held = self.held[sid]
             if is_candidate(held.profile, article, p):
