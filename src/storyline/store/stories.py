@@ -319,17 +319,14 @@ class StoryTables:
     # ---- results --------------------------------------------------------------------------
     def line_sizes(self, lines: dict[str, set[str]]) -> dict[str, int]:
         """How many articles each of these sets of stories (a storyline, or a story alone) holds now."""
-        pairs = [(story, line) for line, stories in lines.items() for story in stories]
         return dict(rows.read(self.con, "SELECT r.line, count(*) FROM articles a JOIN {rows} r ON r.id = a.story_id "
-                                        "GROUP BY r.line", id=[p[0] for p in pairs], line=[p[1] for p in pairs]))
+                                        "GROUP BY r.line", **_story_lines(lines)))
 
     def kept_stories(self, lines: dict[str, set[str]], limit: int) -> set[str]:
         """The stories of these (large) storylines whose results were written story by story under
         the same storyline: the storyline held more than `limit` articles when last written."""
-        pairs = [(story, line) for line, stories in lines.items() for story in stories]
         found = rows.read(self.con, "SELECT s.id, sum(s.size) OVER (PARTITION BY s.storyline_id) FROM stories s "
-                                    "JOIN {rows} r ON r.id = s.id AND r.line = s.storyline_id",
-                          id=[p[0] for p in pairs], line=[p[1] for p in pairs])
+                                    "JOIN {rows} r ON r.id = s.id AND r.line = s.storyline_id", **_story_lines(lines))
         return {story for story, size in found if size > limit}
 
     def drop_results(self, story_ids: Iterable[str], storyline_ids: Iterable[str],
@@ -352,11 +349,9 @@ class StoryTables:
 
     def storyline_stories(self, storyline_id: str) -> list[dict[str, Any]]:
         """A storyline's stories as written: what its own row is made of."""
-        cursor = self.con.execute(
+        return self.store._dicts(
             "SELECT id, title, size, CAST(first_date AS VARCHAR) AS start, CAST(last_date AS VARCHAR) AS \"end\", "
             "actors, summary FROM stories WHERE storyline_id = ? ORDER BY id", [storyline_id])
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def article_dates(self, article_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """Publication date and near-duplicate original of these articles."""
@@ -480,6 +475,12 @@ class StoryTables:
         cursor = self.con.execute(sql.replace("{rows}", subquery), {"rows": document})
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _story_lines(lines: dict[str, set[str]]) -> dict[str, list[str]]:
+    """The columns (id: a story, line: its storyline) of `{rows}` for a storyline -> stories map."""
+    pairs = [(story, line) for line, stories in lines.items() for story in stories]
+    return {"id": [p[0] for p in pairs], "line": [p[1] for p in pairs]}
 
 
 def _pairs(ids: str, texts: str) -> str:
