@@ -8,7 +8,7 @@ they stay apart; one happening's aftermath months later (a cathedral reopening a
 fire) shares both and is linked.
 
 A link is decided on two profiles alone (`should_link`), so it never changes when other stories
-arrive; storylines are the connected components of the links (union-find), named after their
+arrive; storylines are the connected components of the links (networkx), named after their
 earliest story. Per new or changed story the work is bounded: its candidates are the stories
 sharing one of its key actors (the store finds them by actor id), ranked by actor likeness and
 cut at `max_candidates`.
@@ -20,6 +20,8 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+
+import networkx as nx
 
 from storyline.corpus.stories import StoryProfile
 
@@ -84,32 +86,21 @@ class StorylineLinker:
                  params: StorylineParams | None = None) -> None:
         self.params = params or StorylineParams()
         self.stories: dict[str, StoryProfile] = {s.id: s for s in stories}
-        self._parent: dict[str, str] = {}
+        self._graph = nx.Graph()  # stories and their links; storylines are its connected sets
         self.links: set[tuple[str, str]] = set()
         for a, b in links:
             self._link(a, b)
 
-    def _find(self, x: str) -> str:
-        self._parent.setdefault(x, x)
-        root = x
-        while self._parent[root] != root:
-            root = self._parent[root]
-        while self._parent[x] != root:
-            self._parent[x], x = root, self._parent[x]
-        return root
-
     def _link(self, a: str, b: str) -> None:
         self.links.add((min(a, b), max(a, b)))
-        ra, rb = self._find(a), self._find(b)
-        if ra != rb:
-            self._parent[max(ra, rb)] = min(ra, rb)
+        self._graph.add_edge(a, b)
 
     def add(self, story: StoryProfile, candidates: Iterable[StoryProfile] | None = None) -> list[tuple[str, str]]:
         """Take in a new or changed story; compare it with `candidates` (stories sharing one of
         its key actors; by default every story held) and return the links it gained."""
         p = self.params
         self.stories[story.id] = story
-        self._find(story.id)
+        self._graph.add_node(story.id)
         pool = [c for c in (self.stories.values() if candidates is None else candidates) if c.id != story.id]
         mine = key_actors(story, p)
         pool = [c for c in pool if mine.keys() & key_actors(c, p).keys()]
@@ -126,19 +117,15 @@ class StorylineLinker:
 
     def storylines(self) -> dict[str, list[str]]:
         """storyline id (its earliest story's id) -> its stories, earliest first."""
-        groups: dict[str, list[str]] = {}
-        for sid in self._parent:
-            groups.setdefault(self._find(sid), []).append(sid)
         out = {}
-        for members in groups.values():
+        for members in nx.connected_components(self._graph):
             known = [self.stories[s] for s in members if s in self.stories]
             ordered = [s.id for s in sorted(known, key=_order)] + sorted(s for s in members if s not in self.stories)
             out[ordered[0]] = ordered
         return out
 
     def storyline_of(self, story_id: str) -> str:
-        root = self._find(story_id)
         for line_id, members in self.storylines().items():
-            if root == self._find(members[0]):
+            if story_id in members:
                 return line_id
         return story_id
