@@ -375,3 +375,47 @@ def test_a_version_2_store_gains_the_story_layer(tmp_path: Path, cli) -> None:
     assert "analysed 2 articles again" in result.output
     after = storyline.dossier(db)
     assert after == expected
+
+
+def test_a_version_4_store_gives_its_key_terms_their_seq(tmp_path: Path) -> None:
+    """Schema 5 stores each key term with its article's seq (what prunes the corpus stage's reads
+    at scale); a version-4 store's terms get theirs on opening, in seq order, and the store then
+    grows as a new one does."""
+    from tests.conftest import BODY, page
+
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "a.html").write_text(page(), encoding="utf-8")
+    (folder / "b.html").write_text(page(title="Summit Ends With a Pledge", outlet="Meridian Daily",
+                                        body=BODY[1:] + ["Both leaders left Singapore on the evening of June 12."]),
+                                   encoding="utf-8")
+    db = tmp_path / "s.duckdb"
+    storyline.run([folder / "a.html"], db=db, workers=0)
+    storyline.run([folder / "b.html"], db=db, workers=0)
+    expected = storyline.dossier(db)
+    con = duckdb.connect(str(db))
+    terms = con.execute("SELECT article_id, term, n, seq FROM article_terms ORDER BY seq, term").fetchall()
+    assert len({t[3] for t in terms}) == 2
+    # version 4's table: no seq, and rows in no particular order
+    con.execute("CREATE TABLE old AS SELECT article_id, term, n FROM article_terms ORDER BY term DESC")
+    con.execute("DROP TABLE article_terms")
+    con.execute("ALTER TABLE old RENAME TO article_terms")
+    con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    con.close()
+
+    with open_store(db) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        stored = store.con.execute("SELECT article_id, term, n, seq FROM article_terms").fetchall()
+        assert stored == terms  # every term with its article's seq, stored in seq order
+        nullable = store.con.execute("SELECT is_nullable FROM duckdb_columns() WHERE table_name = 'article_terms' "
+                                     "AND column_name = 'seq'").fetchone()[0]
+        assert nullable is False
+    assert storyline.dossier(db) == expected
+    # a third article joins as in a store that was always version 5
+    (folder / "c.html").write_text(page(title="Talks Resume in Hanoi", outlet="Harbour Times",
+                                        body=BODY[:3]), encoding="utf-8")
+    storyline.run([folder / "c.html"], db=db, workers=0)
+    fresh = tmp_path / "fresh.duckdb"
+    for name in ("a.html", "b.html", "c.html"):
+        storyline.run([folder / name], db=fresh, workers=0)
+    assert storyline.dossier(db)["stories"] == storyline.dossier(fresh)["stories"]

@@ -38,7 +38,7 @@ PAGE_ROWS = 256
 # 3: the story layer: per-article key terms, event mentions and figures; stories, storylines,
 #    timeline events, claims and the actor graph
 # 4: articles.language (detected in extract) and articles.analysis (what ran on each article)
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
 
@@ -122,6 +122,8 @@ class Store:
                 migrate.from_version_2(self, self._schema())
             elif version == 3:
                 migrate.from_version_3(self, self._schema())
+            elif version == 4:
+                migrate.from_version_4(self, self._schema())
             else:
                 self.con.execute(self._schema())  # IF NOT EXISTS throughout: new tables of a later release
             if version != SCHEMA_VERSION:
@@ -292,7 +294,7 @@ class Store:
 
         seqs = self._next_seqs(len(new))
         articles, mentions, actors, quotes = [], [], [], {}
-        terms: list[tuple[str, str, int]] = []
+        terms: list[tuple[str, str, int, int]] = []
         events: list[tuple[str, int, Any]] = []
         claims: list[tuple[str, int, Any]] = []
         for (article_id, analyzed, minhash), seq in zip(new, seqs, strict=True):
@@ -311,7 +313,7 @@ class Store:
                 quotes.setdefault(qid, records.QuoteRow(qid, article_id, n, q.text, q.start, q.end, q.kind, q.cue,
                                                         q.sentence, q.speaker_key or None, list(q.mentions),
                                                         parts=[list(p) for p in q.parts] or None))
-            terms += [(article_id, term, count) for term, count in analyzed.terms.items()]
+            terms += [(article_id, term, count, seq) for term, count in analyzed.terms.items()]
             events += [(article_id, n, e) for n, e in enumerate(analyzed.events)]
             claims += [(article_id, n, c) for n, c in enumerate(analyzed.claims)]
         records.insert_articles(self.con, articles)
@@ -373,7 +375,8 @@ class Store:
         try:
             for table in ("article_terms", "event_mentions", "claim_mentions"):
                 rows.write(self.con, f"DELETE FROM {table} USING {{rows}} r WHERE {table}.article_id = r.id", id=ids)
-            records.insert_terms(self.con, [(i, t, n) for i, a in zip(ids, analysed, strict=True)
+            seqs = dict(rows.read(self.con, "SELECT a.id, a.seq FROM articles a JOIN {rows} r ON r.id = a.id", id=ids))
+            records.insert_terms(self.con, [(i, t, n, seqs[i]) for i, a in zip(ids, analysed, strict=True)
                                             for t, n in a.terms.items()])
             records.insert_event_mentions(self.con, [(i, n, e) for i, a in zip(ids, analysed, strict=True)
                                                      for n, e in enumerate(a.events)])

@@ -22,7 +22,7 @@ from storyline.store import records, rows
 if TYPE_CHECKING:
     from storyline.store import Store
 
-__all__ = ["from_version_1", "from_version_2", "from_version_3"]
+__all__ = ["from_version_1", "from_version_2", "from_version_3", "from_version_4"]
 
 _TABLES = ("runs", "skipped", "failures", "articles", "article_sources", "actors", "quotes", "events", "claims",
            "stories")
@@ -231,6 +231,20 @@ def from_version_3(store: Store, schema: str) -> None:
     store.con.execute(schema)
     _language_columns(store)
     _quote_parts(store)
+    from_version_4(store, schema)
+
+
+def from_version_4(store: Store, schema: str) -> None:
+    """Give each stored key term its article's seq (see schema.sql): the table is written again
+    in seq order, which is what lets DuckDB skip the row groups of other articles."""
+    con = store.con
+    if _has_column(store, "article_terms", "seq"):
+        return
+    con.execute("ALTER TABLE article_terms RENAME TO article_terms_v4")
+    con.execute(schema)
+    con.execute("INSERT INTO article_terms (article_id, term, n, seq) SELECT t.article_id, t.term, t.n, a.seq "
+                "FROM article_terms_v4 t JOIN articles a ON a.id = t.article_id ORDER BY a.seq, t.term")
+    con.execute("DROP TABLE article_terms_v4")
 
 
 def _language_columns(store: Store) -> None:

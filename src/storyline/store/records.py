@@ -119,11 +119,12 @@ def insert_quotes(con: duckdb.DuckDBPyConnection, quotes: Sequence[QuoteRow]) ->
                quote_id=[m[0] for m in mentioned], n=[m[1] for m in mentioned], actor_key=[m[2] for m in mentioned])
 
 
-def insert_terms(con: duckdb.DuckDBPyConnection, terms: Sequence[tuple[str, str, int]]) -> None:
-    """(article id, term, count) rows."""
-    rows.write(con, "INSERT INTO article_terms (article_id, term, n) SELECT article_id, term, CAST(n AS INTEGER) "
-                    "FROM {rows}",
-               article_id=[t[0] for t in terms], term=[t[1] for t in terms], n=[t[2] for t in terms])
+def insert_terms(con: duckdb.DuckDBPyConnection, terms: Sequence[tuple[str, str, int, int]]) -> None:
+    """(article id, term, count, article seq) rows."""
+    rows.write(con, "INSERT INTO article_terms (article_id, term, n, seq) SELECT article_id, term, "
+                    "CAST(n AS INTEGER), seq FROM {rows}",
+               article_id=[t[0] for t in terms], term=[t[1] for t in terms], n=[t[2] for t in terms],
+               seq=[t[3] for t in terms])
 
 
 def insert_event_mentions(con: duckdb.DuckDBPyConnection, events: Sequence[tuple[str, int, Any]]) -> None:

@@ -130,7 +130,10 @@ CREATE TABLE IF NOT EXISTS lsh_bands (
 CREATE TABLE IF NOT EXISTS article_terms (
     article_id VARCHAR NOT NULL,
     term       VARCHAR NOT NULL,
-    n          INTEGER NOT NULL            -- occurrences in the article
+    n          INTEGER NOT NULL,           -- occurrences in the article
+    -- the article's seq: rows arrive in seq order, so DuckDB's zone maps let the corpus stage
+    -- read a run's chunk of articles without scanning every stored article's terms
+    seq        BIGINT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS event_mentions (
     article_id VARCHAR NOT NULL,
