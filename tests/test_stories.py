@@ -120,6 +120,55 @@ def test_batches_give_the_same_stories(nlp):
     assert len(set(whole.values())) == 5
 
 
+def test_one_clusterer_kept_across_batches_equals_one_per_batch(nlp):
+    """The corpus stage keeps one clusterer for a run's batches: it forgets the stories the store
+    would not load for the next batch and reads only those it does not hold. Dated months apart
+    and out of order, so stories are forgotten and read back (quake A's story after quake B)."""
+    texts = [QUAKE_A1, QUAKE_B, REHAB_1, SUMMIT_1, REHAB_2, SUMMIT_2, QUAKE_A2]
+    days = [date(2023, 3, 7), date(2023, 9, 1), date(2023, 9, 20), date(2024, 2, 1), date(2023, 9, 25),
+            date(2024, 2, 3), date(2023, 3, 9)]
+    arts = [profile(nlp, t, i + 1, d) for i, (t, d) in enumerate(zip(texts, days, strict=True))]
+    params = StoryParams(recent=1)
+    results = []
+    for keep in (False, True):
+        store: dict = {}
+        df: Counter[str] = Counter()
+        n_docs, read = 0, []
+        story_of: dict[str, str] = {}
+        kept = StoryClusterer([], {}, 0, params)
+        for batch in (arts[:2], arts[2:4], arts[4:6], arts[6:]):
+            lo, hi, min_seq = candidate_bounds(batch, params)
+            wanted = [p for p in store.values() if p.last_seq >= min_seq or (p.first <= hi and p.last >= lo)]
+            if keep:
+                clusterer = kept
+                clusterer.next_batch(lo, hi, min_seq)
+                loaded = [p for p in wanted if p.id not in clusterer.held]
+                clusterer.hold(loaded, dict(df), n_docs)
+                assert set(clusterer.held) == {p.id for p in wanted}
+            else:
+                clusterer, loaded = StoryClusterer(wanted, dict(df), n_docs, params), wanted
+            read.append(sorted(p.id for p in loaded))
+            for a in batch:
+                clusterer.add(a)
+            for gone in clusterer.merged:
+                store.pop(gone, None)
+            story_of = {k: clusterer.merged.get(v, v) for k, v in story_of.items()}
+            story_of.update({a.article_id: clusterer.story_of(a.article_id) for a in batch})
+            store.update({p.id: p for p in clusterer.changed()})
+            delta, added = clusterer.df_changes()
+            df.update(delta)
+            n_docs += added
+        results.append((story_of, store, dict(df), n_docs, read))
+    (fresh, fresh_store, fresh_df, fresh_n, fresh_read), (kept_of, kept_store, kept_df, kept_n, kept_read) = results
+    assert kept_of == fresh
+    assert kept_store == fresh_store and kept_df == fresh_df and kept_n == fresh_n
+    assert fresh["a1"] == fresh["a7"] and fresh["a4"] == fresh["a6"] and fresh["a3"] != fresh["a5"]
+    # quake A's story was forgotten after batch 1 and read back for the last one; the first rehab
+    # stay and the summit stayed held from batch 2 to batch 3 and were not read again
+    assert fresh["a1"] not in kept_read[1] + kept_read[2] and fresh["a1"] in kept_read[3]
+    assert {fresh["a3"], fresh["a4"]} <= set(fresh_read[2]) and not {fresh["a3"], fresh["a4"]} & set(kept_read[2])
+
+
 def test_storylines_link_summits_not_rehab_stays(nlp):
     arts = [profile(nlp, SUMMIT_1, 1, date(2018, 6, 12)), profile(nlp, SUMMIT_2, 2, date(2019, 6, 20)),
             profile(nlp, REHAB_1, 3, date(2018, 5, 1)), profile(nlp, REHAB_2, 4, date(2019, 5, 1))]

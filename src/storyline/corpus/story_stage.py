@@ -127,15 +127,17 @@ def _cluster(tables: StoryTables) -> tuple[set[str], set[str]]:
     n_docs = tables.n_docs()
     grown: set[str] = set()
     gone: set[str] = set()
+    clusterer = StoryClusterer([], {}, n_docs, params)
     for chunk in tables.new_articles(CHUNK):
         profiles = [ArticleProfile(article_id=r["id"], seq=r["seq"], published=r["published"],
                                    terms=dict(zip(r["terms"], r["counts"], strict=True)),
                                    actors=_summed(r["actors"]), duplicate_of=r["duplicate_of"],
                                    duplicate_story=r["duplicate_story"]) for r in chunk]
         lo, hi, min_seq = candidate_bounds(profiles, params)
-        held = tables.candidate_profiles(lo, hi, min_seq)
+        clusterer.next_batch(lo, hi, min_seq)
         words = {t for p in profiles for t in p.terms} | {a for p in profiles for a in p.actors}
-        clusterer = StoryClusterer(held, tables.df(words), n_docs, params)
+        clusterer.hold(tables.candidate_profiles(lo, hi, min_seq, held=clusterer.held.keys()), tables.df(words),
+                       n_docs)
         for profile in profiles:
             clusterer.add(profile)
         story_of = {p.article_id: clusterer.story_of(p.article_id) or "" for p in profiles}

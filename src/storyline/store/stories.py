@@ -96,13 +96,20 @@ class StoryTables:
         rows.write(self.con, "INSERT INTO term_df (term, df) SELECT r.term, r.n FROM {rows} r "
                              "ANTI JOIN term_df d ON d.term = r.term", term=terms, n=[delta[t] for t in terms])
 
-    def candidate_profiles(self, lo: date | None, hi: date | None, min_seq: int) -> list[StoryProfile]:
-        """A superset of the stories active for a batch (see stories.candidate_bounds)."""
-        where = "last_seq >= ?"
+    def candidate_profiles(self, lo: date | None, hi: date | None, min_seq: int,
+                           held: Iterable[str] = ()) -> list[StoryProfile]:
+        """A superset of the stories active for a batch (see stories.candidate_bounds), less
+        those `held` already."""
+        where = "(last_seq >= ?"
         params: list[Any] = [min_seq]
         if lo is not None and hi is not None:
             where += " OR (first_date <= ? AND last_date >= ?)"
             params += [hi, lo]
+        where += ")"
+        held = sorted(held)
+        if held:
+            where += " AND story_id NOT IN (SELECT unnest(CAST(? AS VARCHAR[])))"
+            params.append(held)
         return self._profiles(f"WHERE {where}", params)
 
     def profiles(self, ids: Iterable[str]) -> list[StoryProfile]:
