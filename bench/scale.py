@@ -23,6 +23,13 @@ issue 8 asks it to stay near-linear from scratch and bounded per increment. What
   article regenerated with a few sentences rewritten or left out, another outlet and an update
   line (Jaccard mostly above the 0.6 bar, some below it: candidates the check rejects), some
   dated before their original.
+- Dates follow the stream (`--dates stream`, the default): a story opens some days after the
+  one before it, so the archive grows in time as a newsroom's does and a week holds about as
+  many running stories in the 10k store as in the 100k one; the articles still arrive out of
+  date order within that (a story's reports run over 90 days, near copies come late).
+  `--dates random` puts each story anywhere in six years, as the stores were built before
+  2026-12-03: the 100k store then runs ten times the stories of the 10k one in every week, and
+  the growth it shows mixes the archive's size with a week's coverage growing tenfold.
 - The stores are grown once, in order: the 10k store is a snapshot of the 100k one before its
   corpus stage, so the two differ only in size.
 - Each store's corpus stage runs in a fresh subprocess (`pipeline.run_corpus`, from scratch on
@@ -49,7 +56,7 @@ With `--keep DIR` the stores are built once and kept there as they were before a
 stage; a later run with the same DIR, sizes and seed measures copies of them without building
 again (the build of 100k takes a quarter of an hour).
 
-usage: python bench/scale.py [--sizes 10000,100000] [--keep DIR] [--seed S]
+usage: python bench/scale.py [--sizes 10000,100000] [--keep DIR] [--seed S] [--dates stream|random]
 """
 
 from __future__ import annotations
@@ -81,6 +88,8 @@ from storyline.settings import Settings
 
 BATCH = 256  # articles per add_batch, a large worker batch
 ADDED = 3  # single articles added to the largest store
+# one story opens every 25 articles or so: 0.56 days apart, the 100k store's stories span 2018-2023
+DAYS_PER_STORY = 0.56
 GENERATORS = 2  # processes generating articles while the main one writes them
 AHEAD = 6  # batches generated ahead of the writes, at most
 WRITE_S = [0.0]  # seconds the builder spent in add_batch
@@ -127,8 +136,9 @@ class World:
     """Everything that does not change from article to article: vocabulary, people, organisations,
     places, outlets, with their popularity."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, dates: str = "stream") -> None:
         rng = random.Random(seed)
+        self.dates = dates
         words = {pseudo_word(rng) for _ in range(40_000)} - set(COMMON)
         self.vocab = sorted(words)
         rng.shuffle(self.vocab)
@@ -175,11 +185,23 @@ def story(world: World, sid: int) -> Story:
                  countries=rng.sample(sorted(COUNTRIES), rng.randint(1, 3)),
                  orgs=sorted({world.pick(rng, world.orgs, world.orgs_cum) for _ in range(rng.randint(1, 3))}),
                  places=rng.sample(world.places, rng.randint(0, 2)),
-                 start=date(2018, 1, 1) + timedelta(days=rng.randrange(6 * 365)))
+                 start=_start(world, sid, rng))
     # drawn last, so the rest of the story is what it was before figures existed
     made.figures = tuple((float(rng.choice((3, 12, 25, 400, 28_500, 9_600_000_000))), rng.choice(UNITS),
                      " ".join(rng.sample(made.topic, 2))) for _ in range(rng.randint(2, 6)))
     return made
+
+
+def _start(world: World, sid: int, rng: random.Random) -> date:
+    """A story's first day. "stream": stories open as the stream goes on (DAYS_PER_STORY apart,
+    give or take two weeks), as a newsroom's archive grows: the 10k store covers its first months
+    and the 100k store six years, with as many stories running at once in both. "random": any day
+    of 2018-2023 whatever the story's place in the stream (how the stores were built before), so
+    the 100k store runs ten times as many stories in any week as the 10k one: a measure of the
+    clustering's cost as a week's coverage grows, not as the archive does."""
+    if world.dates == "random":
+        return date(2018, 1, 1) + timedelta(days=rng.randrange(6 * 365))
+    return date(2018, 1, 1) + timedelta(days=int(sid * DAYS_PER_STORY) + rng.randrange(28))
 
 
 # ---------------------------------------------------------------- one article
@@ -495,9 +517,9 @@ def rss_mb() -> float:
 _WORLD: World | None = None
 
 
-def _start_generator(seed: int) -> None:
+def _start_generator(seed: int, dates: str) -> None:
     global _WORLD
-    _WORLD = World(seed)
+    _WORLD = World(seed, dates)
 
 
 def _generate(plans: list[Plan]) -> list[tuple[AnalyzedArticle, bytes]]:
@@ -505,21 +527,21 @@ def _generate(plans: list[Plan]) -> list[tuple[AnalyzedArticle, bytes]]:
     return [make_article(_WORLD, plan) for plan in plans]
 
 
-def build(folder: Path, sizes: list[int], seed: int) -> tuple[dict[int, Path], float, Path]:
+def build(folder: Path, sizes: list[int], seed: int, dates: str) -> tuple[dict[int, Path], float, Path]:
     """Grow one store to each size in turn, snapshotting it (before any corpus stage) at each.
     Articles are generated by a pool of processes (pure functions of their plans, taken in
     order, so the stores do not depend on the pool) while this process writes them. Also
     pickles the articles to add afterwards. Returns ({size: store}, seconds, that pickle)."""
     from storyline.store import open_store
 
-    world = World(seed)
+    world = World(seed, dates)
     stream = Stream(world, seed + 1)
     growing = folder / "growing.duckdb"
     growing.unlink(missing_ok=True)
     stores: dict[int, Path] = {}
     started = time.perf_counter()
     made = 0
-    with multiprocessing.get_context("fork").Pool(GENERATORS, _start_generator, (seed,)) as pool:
+    with multiprocessing.get_context("fork").Pool(GENERATORS, _start_generator, (seed, dates)) as pool:
         for size in sizes:
             batches = []
             while made + sum(map(len, batches)) < size:
@@ -608,10 +630,12 @@ def measure(db: Path, extra: Path | None) -> dict:
     return out
 
 
-def _kept(folder: Path, sizes: list[int], seed: int) -> tuple[dict[int, Path], Path] | None:
-    """The stores an earlier `--keep` run built here for these sizes and seed, if complete."""
+def _kept(folder: Path, sizes: list[int], seed: int, dates: str) -> tuple[dict[int, Path], Path] | None:
+    """The stores an earlier `--keep` run built here for these sizes, seed and dates, if complete
+    (a marker without dates is from before "stream" existed: "random")."""
     marker = folder / "built.json"
-    if not marker.exists() or json.loads(marker.read_text()) != {"sizes": sizes, "seed": seed}:
+    if not marker.exists() or {"dates": "random", **json.loads(marker.read_text())} != \
+            {"sizes": sizes, "seed": seed, "dates": dates}:
         return None
     stores = {size: folder / f"store-{size}.duckdb" for size in sizes}
     extra = folder / "added.pickle"
@@ -645,6 +669,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000", help="store sizes, ascending (default 10000,100000)")
     parser.add_argument("--keep", type=Path, help="build the stores here and keep them (or reuse those built here)")
     parser.add_argument("--seed", type=int, default=8)
+    parser.add_argument("--dates", choices=("stream", "random"), default="stream",
+                        help="stories' dates follow the stream (default) or fall anywhere in six years")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # internal: the subprocess
     parser.add_argument("--extra", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -662,16 +688,16 @@ def main() -> None:
         tmp = tempfile.TemporaryDirectory(prefix="storyline-scale-")
         folder = Path(tmp.name)
     try:
-        built = _kept(folder, sizes, args.seed) if args.keep else None
+        built = _kept(folder, sizes, args.seed, args.dates) if args.keep else None
         if built:
             pristine, extra = built
             build_s, build_rss = 0.0, 0
             print(f"measuring copies of the stores kept in {folder} (built before, seed {args.seed})", flush=True)
         else:
             print(f"building stores of {', '.join(map(str, sizes))} synthetic articles in {folder}", flush=True)
-            pristine, build_s, extra = build(folder, sizes, args.seed)
+            pristine, build_s, extra = build(folder, sizes, args.seed, args.dates)
             build_rss = rss_mb()
-            (folder / "built.json").write_text(json.dumps({"sizes": sizes, "seed": args.seed}))
+            (folder / "built.json").write_text(json.dumps({"sizes": sizes, "seed": args.seed, "dates": args.dates}))
             print(f"built in {build_s:.1f}s (writing {WRITE_S[0]:.1f}s of it), builder peak RSS {build_rss:.0f} MB",
                   flush=True)
         stores = dict(pristine)
@@ -714,7 +740,7 @@ def main() -> None:
     summary["story_growth"] = round(results[large]["story_s"] / max(results[small]["story_s"], 1e-9), 2)
     summary["story_add_one_s"] = max(results[large]["add_one_story_each_s"])
     summary.update({f"corpus_cpu_s_{label(s)}": round(results[s]["corpus_cpu_s"], 2) for s in sizes})
-    summary.update(sizes=sizes, size_ratio=large / small, build_s=round(build_s, 1),
+    summary.update(sizes=sizes, dates=args.dates, size_ratio=large / small, build_s=round(build_s, 1),
                    build_rss_mb=round(build_rss), add_one_each_s=results[large]["add_one_each_s"],
                    duplicates=results[large]["duplicates"], actors=results[large]["actors"],
                    total_s=round(time.perf_counter() - began, 1))
