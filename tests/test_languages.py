@@ -261,7 +261,7 @@ def test_articles_without_a_pipeline_are_clustered(mixed: tuple[Path, Path, Path
     assert len(set().union(*stories.values())) == 4
 
 
-def test_stats_and_report_say_which_languages_and_what_was_analysed(mixed: tuple[Path, Path, Path]) -> None:
+def test_stats_report_and_dossier_say_which_languages_and_what_was_analysed(mixed: tuple[Path, Path, Path]) -> None:
     from typer.testing import CliRunner
 
     db, _, out = mixed
@@ -273,6 +273,8 @@ def test_stats_and_report_say_which_languages_and_what_was_analysed(mixed: tuple
     result = CliRunner().invoke(app, ["stats", "--db", str(db)])
     assert "languages:" in result.output and "de 2 (terms only)" in result.output
     assert "fr 2 (actors, quotes, terms)" in result.output
+    dossier = json.loads((out / "dossier.json").read_text(encoding="utf-8"))
+    assert {row["language"]: (row["articles"], row["analysis"]) for row in dossier["languages"]} == languages
     report = (out / "report.html").read_text(encoding="utf-8")
     line = report[report.index('id="languages"'):]
     line = line[:line.index("</p>")]

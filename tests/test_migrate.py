@@ -194,7 +194,9 @@ def v1_dossier(path: Path) -> dict:
         actor["quotes"] = [q["id"] for q in quotes if q["speaker_id"] == actor["id"]]
     con.close()
     return {"storyline": {"contract": "1.0"}, "articles": articles, "actors": actors, "quotes": quotes,
-            "events": [], "claims": [], "stories": [], "storylines": [], "actor_edges": []}
+            "events": [], "claims": [], "stories": [], "storylines": [], "actor_edges": [],
+            # what version 4 says of articles stored before languages were detected
+            "languages": [{"language": None, "analysis": "full", "articles": len(articles)}]}
 
 
 def text(dossier: dict) -> str:

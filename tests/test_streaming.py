@@ -46,7 +46,8 @@ def whole_dossier(store: Store) -> dict[str, Any]:
         actor["quotes"] = said.get(actor["id"], [])
     return {"storyline": {"contract": "1.0"}, "articles": articles, "actors": actors, "quotes": quotes,
             "events": store.events(), "claims": store.claims(), "stories": store.stories(),
-            "storylines": store.storylines(), "actor_edges": store.actor_edges_list()}
+            "storylines": store.storylines(), "actor_edges": store.actor_edges_list(),
+            "languages": store.languages()}
 
 
 def dumped(dossier: dict[str, Any]) -> bytes:

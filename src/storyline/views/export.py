@@ -62,6 +62,9 @@ def dossier_sections(store: Store) -> Iterator[tuple[str, Any]]:
     # additions to the contract: the arcs of stories, and the actor graph's edges
     yield "storylines", store.iter_storylines()
     yield "actor_edges", store.iter_actor_edges()
+    # an addition to the contract: the languages seen, each with what was analysed of its
+    # articles and how many there are (each article says its own too)
+    yield "languages", store.languages()
 
 
 def build_dossier(store: Store) -> dict[str, Any]:
