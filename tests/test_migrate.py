@@ -350,15 +350,19 @@ def downgrade_to_version_2(db: Path) -> None:
     con.close()
 
 
-def test_a_version_2_store_gains_the_story_layer(tmp_path: Path, cli) -> None:
-    from tests.conftest import BODY, page
-
+def two_summit_pages(tmp_path: Path) -> Path:
+    """Two reports of one summit, as pages in tmp_path/pages."""
     folder = tmp_path / "pages"
     folder.mkdir()
     (folder / "a.html").write_text(page(), encoding="utf-8")
     (folder / "b.html").write_text(page(title="Summit Ends With a Pledge", outlet="Meridian Daily",
                                         body=BODY[1:] + ["Both leaders left Singapore on the evening of June 12."]),
                                    encoding="utf-8")
+    return folder
+
+
+def test_a_version_2_store_gains_the_story_layer(tmp_path: Path, cli) -> None:
+    folder = two_summit_pages(tmp_path)
     db = tmp_path / "s.duckdb"
     storyline.run([folder], db=db, workers=0)
     expected = storyline.dossier(db)
@@ -383,14 +387,7 @@ def test_a_version_4_store_gives_its_key_terms_their_seq(tmp_path: Path) -> None
     """Schema 5 stores each key term with its article's seq (what prunes the corpus stage's reads
     at scale); a version-4 store's terms get theirs on opening, in seq order, and the store then
     grows as a new one does."""
-    from tests.conftest import BODY, page
-
-    folder = tmp_path / "pages"
-    folder.mkdir()
-    (folder / "a.html").write_text(page(), encoding="utf-8")
-    (folder / "b.html").write_text(page(title="Summit Ends With a Pledge", outlet="Meridian Daily",
-                                        body=BODY[1:] + ["Both leaders left Singapore on the evening of June 12."]),
-                                   encoding="utf-8")
+    folder = two_summit_pages(tmp_path)
     db = tmp_path / "s.duckdb"
     storyline.run([folder / "a.html"], db=db, workers=0)
     storyline.run([folder / "b.html"], db=db, workers=0)
