@@ -54,6 +54,21 @@ def cluster(profiles: list[ArticleProfile]) -> dict[str, str]:
     return {p.article_id: clusterer.story_of(p.article_id) for p in profiles}
 
 
+def take_batch(clusterer: StoryClusterer, batch: list[ArticleProfile], store: dict, story_of: dict[str, str],
+               df: Counter[str]) -> dict[str, str]:
+    """A batch through the clusterer, its results written back as the corpus stage writes them
+    (`store`: the stored profiles; `df`: stored document frequencies); returns story_of."""
+    for a in batch:
+        clusterer.add(a)
+    for gone in clusterer.merged:
+        store.pop(gone, None)
+    story_of = {k: clusterer.merged.get(v, v) for k, v in story_of.items()}
+    story_of.update({a.article_id: clusterer.story_of(a.article_id) for a in batch})
+    store.update({p.id: p for p in clusterer.changed()})
+    df.update(clusterer.df_changes()[0])
+    return story_of
+
+
 def test_fold_word_gives_base_forms():
     assert [fold_word(w, t) for w, t in [("earthquakes", "NNS"), ("checked", "VBD"), ("struck", "VBD"),
                                          ("collapsed", "VBN"), ("rescued", "VBD"), ("stopping", "VBG"),
@@ -105,16 +120,8 @@ def test_batches_give_the_same_stories(nlp):
         loaded = [p for p in store.values() if p.last_seq >= min_seq or (p.first <= hi and p.last >= lo)]
         assert all(p in loaded for p in store.values() if any(is_candidate(p, a, StoryParams()) for a in batch))
         clusterer = StoryClusterer(loaded, dict(df), n_docs)
-        for a in batch:
-            clusterer.add(a)
-        for gone in clusterer.merged:
-            store.pop(gone, None)
-        story_of = {k: clusterer.merged.get(v, v) for k, v in story_of.items()}
-        story_of.update({a.article_id: clusterer.story_of(a.article_id) for a in batch})
-        store.update({p.id: p for p in clusterer.changed()})
-        delta, added = clusterer.df_changes()
-        df.update(delta)
-        n_docs += added
+        story_of = take_batch(clusterer, batch, store, story_of, df)
+        n_docs += clusterer.df_changes()[1]
     assert story_of == whole
     # quake A (a1, a3), quake B, two rehab stays; the summits, dated days apart here, are one story
     assert len(set(whole.values())) == 5
@@ -148,16 +155,8 @@ def test_one_clusterer_kept_across_batches_equals_one_per_batch(nlp):
             else:
                 clusterer, loaded = StoryClusterer(wanted, dict(df), n_docs, params), wanted
             read.append(sorted(p.id for p in loaded))
-            for a in batch:
-                clusterer.add(a)
-            for gone in clusterer.merged:
-                store.pop(gone, None)
-            story_of = {k: clusterer.merged.get(v, v) for k, v in story_of.items()}
-            story_of.update({a.article_id: clusterer.story_of(a.article_id) for a in batch})
-            store.update({p.id: p for p in clusterer.changed()})
-            delta, added = clusterer.df_changes()
-            df.update(delta)
-            n_docs += added
+            story_of = take_batch(clusterer, batch, store, story_of, df)
+            n_docs += clusterer.df_changes()[1]
         results.append((story_of, store, dict(df), n_docs, read))
     (fresh, fresh_store, fresh_df, fresh_n, fresh_read), (kept_of, kept_store, kept_df, kept_n, kept_read) = results
     assert kept_of == fresh
