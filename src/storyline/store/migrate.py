@@ -227,10 +227,13 @@ def from_version_2(store: Store, schema: str) -> None:
 
 
 def from_version_3(store: Store, schema: str) -> None:
-    """Give a version-3 store's articles the `analysis` column (`language` was there, empty)."""
+    """Give a version-3 store's articles the `analysis` column (`language` was there, empty), its
+    quotes their `parts`, and take the corpus stage again from scratch on the next run: the actor
+    keys' token columns now hold transliteration skeletons (corpus/actors.py)."""
     store.con.execute(schema)
     _language_columns(store)
     _quote_parts(store)
+    store._set_meta("corpus_reset", "1")
 
 
 def _language_columns(store: Store) -> None:
