@@ -15,15 +15,13 @@ from storyline.corpus.actors import (
     KeyStats,
     Weight,
     folded_name,
-    initials,
     key_stats,
     kind_of,
-    name_tokens,
-    neighbourhood,
     resolve,
 )
 from storyline.model import Article
 from storyline.settings import Settings
+from tests.conftest import decide_again
 
 
 @pytest.fixture(scope="module")
@@ -233,25 +231,10 @@ def test_resolve_merges_spellings_and_bare_respellings() -> None:
     assert group["organization:okonkwo"] == group["person:okonkwo"] == "person:harriet okonkwo"
 
 
-def closure(stats: dict[str, KeyStats], changed) -> dict[str, KeyStats]:
-    """What the store loads for `changed` keys (store/corpus.py `neighbourhood`), in memory."""
-    names, tokens = neighbourhood(changed)
-    loaded: dict[str, KeyStats] = {}
-    while True:
-        new = [k for k in stats if k not in loaded and (folded_name(k) in names | tokens or set(name_tokens(k)) & tokens
-                                                        or (initials(folded_name(k)) or "") in names)]
-        if not new:
-            return loaded
-        loaded.update((k, stats[k]) for k in new)
-        more_names, more_tokens = neighbourhood(new)
-        names |= more_names
-        tokens |= more_tokens
-
-
 def test_neighbourhood_decisions_equal_deciding_everything_with_respellings() -> None:
     """As tests/test_incremental.py checks for plain names, over a vocabulary of respellings and
     acronyms: batch by batch over the neighbourhood of what each batch changed equals deciding
-    at once."""
+    at once, after every batch."""
     rng = random.Random(11)
     words = ["gaddafi", "gadhafi", "qaddafi", "muammar", "moammar", "musa", "moussa", "amr", "dan", "don", "brown",
              "jordan", "who", "un", "world", "health", "organization", "organisation", "united", "nations"]
@@ -283,8 +266,69 @@ def test_neighbourhood_decisions_equal_deciding_everything_with_respellings() ->
                 s.mentions += d.mentions
                 for name, count in d.names.items():
                     s.names[name] = s.names.get(name, 0) + count
-            owner.update(resolve(closure(stats, delta)))
+            decide_again(stats, delta, owner)
+            assert owner == resolve(stats)  # after every batch, not only the last
         whole = resolve(key_stats(enumerate(per_article, start=1)))
         assert owner == whole
         merged += sum(1 for k, g in whole.items() if " " in folded_name(k) and " " not in folded_name(g))
     assert merged  # full names did join acronyms
+
+
+def grow(batches: list[list[tuple[str, str, int]]]) -> dict[str, str]:
+    """Batches of (key, spelling, mentions) taken in one at a time as the corpus stage does,
+    each checked against deciding over everything so far; the owners at the end."""
+    stats: dict[str, KeyStats] = {}
+    owner: dict[str, str] = {}
+    for seq, batch in enumerate(batches, start=1):
+        delta = key_stats([(seq, [{"key": k, "name": n, "mentions": m} for k, n, m in batch])])
+        for key, d in delta.items():
+            s = stats.setdefault(key, KeyStats(key, first=d.first))
+            s.mentions += d.mentions
+            for name, count in d.names.items():
+                s.names[name] = s.names.get(name, 0) + count
+        decide_again(stats, delta, owner)
+        assert owner == resolve(stats), f"after batch {seq}"
+    return owner
+
+
+def test_transliterations_arriving_in_different_batches_are_one_person() -> None:
+    owner = grow([[("person:muammar gaddafi", "Muammar Gaddafi", 5)],
+                  [("person:moammar gadhafi", "Moammar Gadhafi", 2), ("person:kim jong un", "Kim Jong Un", 3)],
+                  [("person:qaddafi", "Qaddafi", 1), ("person:kim yo jong", "Kim Yo Jong", 3)],
+                  [("person:gadhafi", "Gadhafi", 2), ("person:kim", "Kim", 2)]])
+    assert {owner[k] for k in ("person:moammar gadhafi", "person:qaddafi", "person:gadhafi")} \
+        == {"person:muammar gaddafi"}
+    assert owner["person:kim yo jong"] == "person:kim yo jong" and owner["person:kim"] == "person:kim"
+    # the bare respelling came first, the full name later: it joins then
+    owner = grow([[("person:gadhafi", "Gadhafi", 4)], [("person:muammar gaddafi", "Muammar Gaddafi", 1)]])
+    assert owner["person:gadhafi"] == "person:muammar gaddafi"
+
+
+def test_an_acronym_and_its_full_name_in_different_batches() -> None:
+    full = "organization:pacific fisheries council"
+    spelled = ("organization:pfc", "Pacific Fisheries Council", 1)
+    # the acronym spelled out after the full name: the full name joins it, and stays with it when
+    # only the full name comes again
+    owner = grow([[(full, "Pacific Fisheries Council", 3)], [spelled, ("organization:pfc", "PFC", 2)],
+                  [(full, "Pacific Fisheries Council", 4)]])
+    assert owner[full] == "organization:pfc"
+    # a person of that one word holding most of its mentions takes the acronym, and the full name
+    # is its own body again
+    owner = grow([[(full, "Pacific Fisheries Council", 3)], [spelled],
+                  [("person:pfc", "Pfc", 6), ("person:ana pfc", "Ana Pfc", 9)],
+                  [(full, "Pacific Fisheries Council", 1)]])
+    assert owner["organization:pfc"] == "person:ana pfc" and owner[full] == full
+
+
+def test_a_recurring_name_does_not_bring_in_the_store() -> None:
+    """A new mention of a head of state reads the names that share a word with it, not the
+    hundreds of others mentioned beside it over the corpus."""
+    others = [(f"person:{a} {b}", f"{a} {b}".title(), 1) for a in ("ilse", "omar", "rhea", "tove")
+              for b in ("brandt", "okafor", "lindqvist", "moreau", "sato", "varga", "quispe", "nakamura")]
+    stats = {k: KeyStats(k, mentions=m, first=(i, 0)) for i, (k, _, m) in enumerate(others, start=1)}
+    for key, mentions in (("person:joe biden", 40), ("person:biden", 30), ("person:hunter biden", 3),
+                          ("organization:biden", 1)):
+        stats[key] = KeyStats(key, mentions=mentions, first=(len(stats) + 1, 0))
+    affected, support = decide_again(stats, ["person:joe biden", "person:biden"], {})
+    assert affected == {"person:joe biden", "person:biden", "organization:biden"}
+    assert support == affected | {"person:hunter biden"}

@@ -38,7 +38,7 @@ PAGE_ROWS = 256
 # 3: the story layer: per-article key terms, event mentions and figures; stories, storylines,
 #    timeline events, claims and the actor graph
 # 4: articles.language (detected in extract) and articles.analysis (what ran on each article)
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
 
@@ -122,6 +122,8 @@ class Store:
                 migrate.from_version_2(self, self._schema())
             elif version == 3:
                 migrate.from_version_3(self, self._schema())
+            elif version == 4:
+                migrate.from_version_4(self, self._schema())
             else:
                 self.con.execute(self._schema())  # IF NOT EXISTS throughout: new tables of a later release
             if version != SCHEMA_VERSION:

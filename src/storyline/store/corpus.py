@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from storyline.corpus.actors import SMALL_WORDS, KeyStats, Weight, folded_name, kind_of, name_tokens, neighbourhood
+from storyline.corpus.actors import KeyStats, Weight, folded_name, initials, kind_of, name_skeleton, name_tokens
 from storyline.corpus.duplicates import Layout, rank
 from storyline.store import rows
 
@@ -21,13 +21,6 @@ if TYPE_CHECKING:
     from storyline.store import Store
 
 __all__ = ["CorpusTables"]
-
-# `actors.initials` of a folded name, in SQL: the first letter of each word but the small ones,
-# for names of two such words or more (NULL otherwise)
-_WORDS = ("list_filter(string_split(k.folded, ' '), w -> NOT list_contains(["
-          + ", ".join(f"'{w}'" for w in SMALL_WORDS) + "], w))")
-_INITIALS = (f"(CASE WHEN len({_WORDS}) >= 2 THEN nullif(array_to_string(list_transform({_WORDS}, "
-             "w -> left(regexp_replace(w, '[^a-z]', '', 'g'), 1)), ''), '') END)")
 
 _STATE = ("actor_keys", "actor_key_names", "actor_key_aliases", "actor_key_roles", "actors", "actor_aliases",
           "actor_articles", "lsh_bands")
@@ -130,13 +123,15 @@ class CorpusTables:
             keys = fresh[start:start + 50_000]
             tokens = [name_tokens(key) for key in keys]
             rows.write(self.con,
-                       "INSERT INTO actor_keys (key, folded, first_token, last_token, kind, mentions, first_seq, "
-                       "first_pos) SELECT r.key, r.folded, CAST(r.first_token AS VARCHAR), "
-                       "CAST(r.last_token AS VARCHAR), r.kind, d.mentions, d.first_seq, d.first_pos "
+                       "INSERT INTO actor_keys (key, folded, skeleton, first_token, last_token, initials, kind, "
+                       "mentions, first_seq, first_pos) SELECT r.key, r.folded, r.skeleton, "
+                       "CAST(r.first_token AS VARCHAR), CAST(r.last_token AS VARCHAR), "
+                       "CAST(r.initials AS VARCHAR), r.kind, d.mentions, d.first_seq, d.first_pos "
                        "FROM {rows} r JOIN corpus_delta d ON d.key = r.key",
                        key=keys, folded=[folded_name(k) for k in keys], kind=[kind_of(k) for k in keys],
-                       first_token=[t[0] if t else None for t in tokens],
-                       last_token=[t[1] if t else None for t in tokens])
+                       skeleton=[name_skeleton(k) for k in keys],
+                       first_token=[t[0] for t in tokens], last_token=[t[1] for t in tokens],
+                       initials=[initials(folded_name(k)) for k in keys])
         changed = [r[0] for r in self.con.execute("SELECT key FROM corpus_delta ORDER BY key").fetchall()]
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE corpus_delta AS SELECT aa.key, aa.name, "
                          f"sum(aa.mentions) AS mentions {new} GROUP BY aa.key, aa.name")
@@ -156,39 +151,34 @@ class CorpusTables:
         self.con.execute("DROP TABLE corpus_delta")
         return changed
 
-    def neighbourhood(self, names: set[str], words: set[str]) -> dict[str, tuple[Weight, str | None]]:
-        """Every key whose folded name is in `names` or `words`, whose acronym (`initials`) is in
-        `names`, or whose first or last word is in `words`, and then the same for what those
-        bring (`actors.neighbourhood` of the keys found) until nothing new comes: key -> (its
-        weight, the actor it belongs to now). One-word keys carry their spellings (the
-        acronym merge's evidence)."""
-        found: dict[str, tuple[int, int, int, str | None]] = {}
-        names, words = set(names), set(words)
-        asked_names: set[str] = set()
-        asked_words: set[str] = set()
-        while names or words:
-            asked_names |= names
-            asked_words |= words
-            values = sorted(names | words)
-            fresh = [row for row in rows.read(
-                self.con, "SELECT k.key, k.mentions, k.first_seq, k.first_pos, k.actor_id FROM actor_keys k "
-                          "WHERE k.folded IN (SELECT v FROM {rows}) "
-                          "OR k.first_token IN (SELECT v FROM {rows} WHERE word) "
-                          "OR k.last_token IN (SELECT v FROM {rows} WHERE word) "
-                          f"OR (k.folded LIKE '% %' AND {_INITIALS} IN (SELECT v FROM {{rows}} WHERE name))",
-                v=values, word=[v in words for v in values], name=[v in names for v in values])
-                if row[0] not in found]
-            for key, mentions, first_seq, first_pos, owner in fresh:
-                found[key] = (mentions, first_seq, first_pos, owner)
-            more_names, more_words = neighbourhood(key for key, *_ in fresh)
-            names, words = more_names - asked_names, more_words - asked_words
+    # ---- `actors.KeyIndex`: the neighbourhood's lookups, over columns written with each key ----
+    def by_skeleton(self, skeletons: set[str]) -> set[str]:
+        return self._keys("SELECT k.key FROM actor_keys k JOIN {rows} r ON r.v = k.skeleton", skeletons)
+
+    def by_token(self, tokens: set[str]) -> set[str]:
+        return self._keys("SELECT k.key FROM actor_keys k WHERE k.kind = 'person' AND contains(k.skeleton, ' ') "
+                          "AND (k.first_token IN (SELECT v FROM {rows}) OR k.last_token IN (SELECT v FROM {rows}))",
+                          tokens)
+
+    def by_initials(self, acronyms: set[str]) -> set[str]:
+        return self._keys("SELECT k.key FROM actor_keys k JOIN {rows} r ON r.v = k.initials "
+                          "WHERE k.kind = 'organization'", acronyms)
+
+    def _keys(self, sql: str, values: set[str]) -> set[str]:
+        return {r[0] for r in rows.read(self.con, sql, v=sorted(values))}
+
+    def weights(self, keys: set[str]) -> dict[str, tuple[Weight, str | None]]:
+        """key -> (what `resolve` reads of it, the actor it belongs to now). One-word keys carry
+        their spellings (the acronym merge's evidence)."""
+        found = rows.read(self.con, "SELECT k.key, k.mentions, k.first_seq, k.first_pos, k.actor_id "
+                                    "FROM actor_keys k JOIN {rows} r ON r.key = k.key", key=sorted(keys))
         spelled: dict[str, dict[str, int]] = {}
         for key, name, mentions in rows.read(
                 self.con, "SELECT n.key, n.name, n.mentions FROM actor_key_names n JOIN {rows} r ON r.key = n.key",
-                key=sorted(k for k in found if " " not in folded_name(k))):
+                key=sorted(k for k in keys if " " not in folded_name(k))):
             spelled.setdefault(key, {})[name] = mentions
         return {key: (Weight(mentions, (first_seq, first_pos), spelled.get(key, {})), owner)
-                for key, (mentions, first_seq, first_pos, owner) in found.items()}
+                for key, mentions, first_seq, first_pos, owner in found}
 
     def owners(self, actor_ids: Iterable[str]) -> list[tuple[str, str]]:
         """(key, actor id) of every key that belongs to one of `actor_ids`."""

@@ -22,7 +22,7 @@ from storyline.store import records, rows
 if TYPE_CHECKING:
     from storyline.store import Store
 
-__all__ = ["from_version_1", "from_version_2", "from_version_3"]
+__all__ = ["from_version_1", "from_version_2", "from_version_3", "from_version_4"]
 
 _TABLES = ("runs", "skipped", "failures", "articles", "article_sources", "actors", "quotes", "events", "claims",
            "stories")
@@ -221,6 +221,7 @@ def from_version_2(store: Store, schema: str) -> None:
     con.execute(schema)
     _quote_parts(store)
     _language_columns(store)
+    _actor_key_columns(store)
     store._set_meta("corpus_seq", "0")
     store._set_meta("corpus_reset", "1")
     _mark_reanalysis(store, "articles")
@@ -228,12 +229,26 @@ def from_version_2(store: Store, schema: str) -> None:
 
 def from_version_3(store: Store, schema: str) -> None:
     """Give a version-3 store's articles the `analysis` column (`language` was there, empty), its
-    quotes their `parts`, and take the corpus stage again from scratch on the next run: the actor
-    keys' token columns now hold transliteration skeletons (corpus/actors.py)."""
+    quotes their `parts`, and its actor keys version 5's columns (`from_version_4`)."""
     store.con.execute(schema)
     _language_columns(store)
     _quote_parts(store)
+    from_version_4(store, schema)
+
+
+def from_version_4(store: Store, schema: str) -> None:
+    """Give the actor keys their `skeleton` and `initials` columns (the actor neighbourhood's
+    lookups) and take the corpus stage again from scratch on the next run: the token columns
+    now hold transliteration skeletons (corpus/actors.py), and the keys' columns are filled as
+    the aggregates are written again."""
+    store.con.execute(schema)
+    _actor_key_columns(store)
     store._set_meta("corpus_reset", "1")
+
+
+def _actor_key_columns(store: Store) -> None:
+    store.con.execute("ALTER TABLE actor_keys ADD COLUMN IF NOT EXISTS skeleton VARCHAR")
+    store.con.execute("ALTER TABLE actor_keys ADD COLUMN IF NOT EXISTS initials VARCHAR")
 
 
 def _language_columns(store: Store) -> None:
