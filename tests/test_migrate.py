@@ -375,3 +375,32 @@ def test_a_version_2_store_gains_the_story_layer(tmp_path: Path, cli) -> None:
     assert "analysed 2 articles again" in result.output
     after = storyline.dossier(db)
     assert after == expected
+
+
+def test_a_version_4_store_decides_its_actors_again(tmp_path: Path, analysed: list) -> None:
+    """Version 4's actor keys lack the neighbourhood's columns (skeleton, initials) and hold
+    words, not skeletons, as tokens: the upgrade adds the columns and the next run takes the
+    corpus stage from scratch, so the store then grows as a new one does."""
+    db, fresh = tmp_path / "old.duckdb", tmp_path / "fresh.duckdb"
+    settings = Settings(workers=0)
+    for path, batches in ((db, [analysed[:3]]), (fresh, [analysed[:3], analysed[3:]])):
+        with open_store(path) as store:
+            for batch in batches:
+                run_id = store.start_run(["/news"])
+                store.add_batch(run_id, batch, [])
+                run_corpus(store, settings.with_(db_path=path))
+                store.finish_run(run_id, store.duplicate_count())
+    with duckdb.connect(str(db)) as con:
+        con.execute("ALTER TABLE actor_keys DROP COLUMN skeleton")
+        con.execute("ALTER TABLE actor_keys DROP COLUMN initials")
+        con.execute("UPDATE actor_keys SET first_token = NULL, last_token = NULL")
+        con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    with open_store(db) as store:
+        assert store.schema_version == SCHEMA_VERSION and store.corpus.reset_pending()
+        run_id = store.start_run(["/news"])
+        store.add_batch(run_id, analysed[3:], [])
+        run_corpus(store, settings.with_(db_path=db))
+        store.finish_run(run_id, store.duplicate_count())
+        assert not store.corpus.reset_pending()
+        assert store.con.execute("SELECT count(*) FROM actor_keys WHERE skeleton IS NULL").fetchone()[0] == 0
+    assert storyline.dossier(db) == storyline.dossier(fresh)
