@@ -14,7 +14,7 @@ fixed support: the keys of its name's skeleton (`name_skeleton`: the vote and th
 for a bare name the full names of that first or last skeleton (`name_tokens`) with theirs, for
 a body its acronym's. So the corpus stage keeps the aggregates in the store, with those
 skeletons and initials as columns, and when new articles arrive decides again only the keys
-whose support they changed (`neighbourhood`: six lookups, no closure over the store), with a
+whose support they changed (`neighbourhood`: seven lookups, no closure over the store), with a
 result equal to consolidating everything from scratch. For that the decisions use no running state: the merges rank full
 names by their mentions after the kind vote (not after earlier merges), ties break on where a
 key was first seen, and an actor's lists are in order of arrival (articles by seq, roles by
@@ -177,7 +177,7 @@ class KeyIndex(Protocol):
 
 def neighbourhood(changed: Iterable[str], index: KeyIndex) -> tuple[set[str], set[str]]:
     """(the keys whose actor may change when the aggregates of `changed` keys moved, the keys
-    `resolve` needs to decide exactly for those), in six lookups whatever the store holds: no
+    `resolve` needs to decide exactly for those), in seven lookups whatever the store holds: no
     repeating until nothing new loads, which at 100k articles took in most of the store.
 
     What a key's decision reads (its support): a key of two words or more, the keys of its
@@ -187,7 +187,10 @@ def neighbourhood(changed: Iterable[str], index: KeyIndex) -> tuple[set[str], se
     their groups' mentions). So a change reaches: the keys of its skeleton; the one-word keys
     whose skeleton is a first or last word of a changed full name; and the bodies whose acronym
     is one of those one-word keys (whether the acronym merged into a person decides whether it
-    takes them in). Only the first set of the pair is decided again; the second is read."""
+    takes them in). Only the first set of the pair is decided again; the second is read. What
+    grows with the corpus is only the full names that share a first or last skeleton with an
+    affected one-word key (a bare "Kim" weighs every Kim's group to decide whether one holds most
+    of them); the names merely mentioned beside a recurring one are never read."""
     changed = set(changed)
     affected = index.by_skeleton({name_skeleton(key) for key in changed})
     tokens = {t for key in changed if not single_word(key) for t in name_tokens(key)}
