@@ -133,13 +133,15 @@ class KeysInMemory:
     def by_skeleton(self, skeletons: set[str]) -> set[str]:
         return self._found({k for k in self.keys if name_skeleton(k) in skeletons})
 
-    def by_token(self, tokens: set[str]) -> set[str]:
-        return self._found({k for k in self.keys if kind_of(k) == "person" and " " in name_skeleton(k)
-                            and set(name_tokens(k)) & tokens})
+    def groups_by_token(self, tokens: set[str]) -> set[str]:
+        full = {name_skeleton(k) for k in self.keys if kind_of(k) == "person" and " " in name_skeleton(k)
+                and set(name_tokens(k)) & tokens}
+        return self._found({k for k in self.keys if name_skeleton(k) in full})
 
-    def by_initials(self, acronyms: set[str]) -> set[str]:
-        return self._found({k for k in self.keys if kind_of(k) == "organization"
-                            and (initials(folded_name(k)) or "") in acronyms})
+    def groups_by_initials(self, acronyms: set[str]) -> set[str]:
+        bodies = {name_skeleton(k) for k in self.keys if kind_of(k) == "organization"
+                  and (initials(folded_name(k)) or "") in acronyms}
+        return self._found({k for k in self.keys if name_skeleton(k) in bodies})
 
 
 def decide_again(stats: dict[str, Weight], changed, owner: dict[str, str]) -> tuple[set[str], set[str]]:

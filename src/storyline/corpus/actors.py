@@ -14,7 +14,7 @@ fixed support: the keys of its name's skeleton (`name_skeleton`: the vote and th
 for a bare name the full names of that first or last skeleton (`name_tokens`) with theirs, for
 a body its acronym's. So the corpus stage keeps the aggregates in the store, with those
 skeletons and initials as columns, and when new articles arrive decides again only the keys
-whose support they changed (`neighbourhood`: seven lookups, no closure over the store), with a
+whose support they changed (`neighbourhood`: four lookups, no closure over the store), with a
 result equal to consolidating everything from scratch. For that the decisions use no running state: the merges rank full
 names by their mentions after the kind vote (not after earlier merges), ties break on where a
 key was first seen, and an actor's lists are in order of arrival (articles by seq, roles by
@@ -165,19 +165,21 @@ class KeyIndex(Protocol):
         """Keys whose `name_skeleton` is one of `skeletons`."""
         ...
 
-    def by_token(self, tokens: set[str]) -> set[str]:
-        """Person keys of two words or more whose first or last word's skeleton (`name_tokens`) is
-        one of `tokens` (the rest of their vote groups come with their skeletons)."""
+    def groups_by_token(self, tokens: set[str]) -> set[str]:
+        """The keys of the skeletons of every person key of two words or more whose first or
+        last word's skeleton (`name_tokens`) is one of `tokens`: a bare name's candidates with
+        their vote groups and spellings."""
         ...
 
-    def by_initials(self, acronyms: set[str]) -> set[str]:
-        """Organization keys of two words or more whose `initials` are one of `acronyms`."""
+    def groups_by_initials(self, acronyms: set[str]) -> set[str]:
+        """The keys of the skeletons of every organization key of two words or more whose
+        `initials` are one of `acronyms`: the bodies an acronym may take in."""
         ...
 
 
 def neighbourhood(changed: Iterable[str], index: KeyIndex) -> tuple[set[str], set[str]]:
     """(the keys whose actor may change when the aggregates of `changed` keys moved, the keys
-    `resolve` needs to decide exactly for those), in seven lookups whatever the store holds: no
+    `resolve` needs to decide exactly for those), in four lookups whatever the store holds: no
     repeating until nothing new loads, which at 100k articles took in most of the store.
 
     What a key's decision reads (its support): a key of two words or more, the keys of its
@@ -192,24 +194,17 @@ def neighbourhood(changed: Iterable[str], index: KeyIndex) -> tuple[set[str], se
     affected one-word key (a bare "Kim" weighs every Kim's group to decide whether one holds most
     of them); the names merely mentioned beside a recurring one are never read."""
     changed = set(changed)
-    affected = index.by_skeleton({name_skeleton(key) for key in changed})
     tokens = {t for key in changed if not single_word(key) for t in name_tokens(key)}
-    if tokens:
-        affected |= index.by_skeleton(tokens)
+    affected = index.by_skeleton({name_skeleton(key) for key in changed} | tokens)
     acronyms = {word for key in affected if (word := single_word(key))}
     if acronyms:
-        bodies = index.by_initials(acronyms)
-        if bodies:
-            affected |= index.by_skeleton({name_skeleton(key) for key in bodies})
+        affected |= index.groups_by_initials(acronyms)
     words = {name_skeleton(key) for key in affected if single_word(key)}
     words |= {skeleton(short) for key in affected
               if kind_of(key) == "organization" and not single_word(key) and (short := initials(folded_name(key)))}
     loaded = set(affected)
     if words:
-        loaded |= index.by_skeleton(words)
-        full = index.by_token(words)
-        if full:
-            loaded |= index.by_skeleton({name_skeleton(key) for key in full})
+        loaded |= index.by_skeleton(words) | index.groups_by_token(words)
     return affected, loaded
 
 

@@ -155,14 +155,16 @@ class CorpusTables:
     def by_skeleton(self, skeletons: set[str]) -> set[str]:
         return self._keys("SELECT k.key FROM actor_keys k JOIN {rows} r ON r.v = k.skeleton", skeletons)
 
-    def by_token(self, tokens: set[str]) -> set[str]:
-        return self._keys("SELECT k.key FROM actor_keys k WHERE k.kind = 'person' AND contains(k.skeleton, ' ') "
-                          "AND (k.first_token IN (SELECT v FROM {rows}) OR k.last_token IN (SELECT v FROM {rows}))",
-                          tokens)
+    def groups_by_token(self, tokens: set[str]) -> set[str]:
+        return self._keys("SELECT k.key FROM actor_keys k SEMI JOIN (SELECT p.skeleton FROM actor_keys p "
+                          "WHERE p.kind = 'person' AND contains(p.skeleton, ' ') AND (p.first_token IN "
+                          "(SELECT v FROM {rows}) OR p.last_token IN (SELECT v FROM {rows}))) g "
+                          "ON g.skeleton = k.skeleton", tokens)
 
-    def by_initials(self, acronyms: set[str]) -> set[str]:
-        return self._keys("SELECT k.key FROM actor_keys k JOIN {rows} r ON r.v = k.initials "
-                          "WHERE k.kind = 'organization'", acronyms)
+    def groups_by_initials(self, acronyms: set[str]) -> set[str]:
+        return self._keys("SELECT k.key FROM actor_keys k SEMI JOIN (SELECT b.skeleton FROM actor_keys b "
+                          "JOIN {rows} r ON r.v = b.initials WHERE b.kind = 'organization') g "
+                          "ON g.skeleton = k.skeleton", acronyms)
 
     def _keys(self, sql: str, values: set[str]) -> set[str]:
         return {r[0] for r in rows.read(self.con, sql, v=sorted(values))}
