@@ -108,14 +108,10 @@ def _respelled(a: str, b: str) -> bool:
 
 
 def _variant_of(a: str, b: str) -> bool:
-    """Two full names of one person in two spellings: as many words, each word of one skeleton,
-    and at least one word respelled beyond a vowel (so "Dan Brown" and "Don Brown" stay two)."""
-    x, y = a.split(), b.split()
-    if len(x) != len(y) or len(x) < 2 or a == b:
-        return False
-    if any(skeleton(p) != skeleton(q) for p, q in zip(x, y, strict=True)):
-        return False
-    return any(p != q and _respelled(p, q) for p, q in zip(x, y, strict=True))
+    """Two full names of one skeleton (as many words, each word of one skeleton: `resolve`
+    compares only those) in two spellings of one person: at least one word respelled beyond a
+    vowel (so "Dan Brown" and "Don Brown" stay two)."""
+    return any(p != q and _respelled(p, q) for p, q in zip(a.split(), b.split(), strict=True))
 
 
 class Weight(NamedTuple):
@@ -227,10 +223,16 @@ def _vote(keys: list[str], stats: Mapping[str, Weight | KeyStats]) -> dict[str, 
     return out
 
 
-def resolve(stats: Mapping[str, Weight | KeyStats]) -> dict[str, str]:
+def resolve(stats: Mapping[str, Weight | KeyStats], skeletons: Mapping[str, str] | None = None) -> dict[str, str]:
     """key -> the key of the actor it is consolidated into. Exact for every key of `stats` when
-    `stats` holds, for each of them, all keys of the same folded name and all keys sharing its
-    first or last skeleton (`neighbourhood` loads just that)."""
+    `stats` holds its support (`neighbourhood` says which keys those are). `skeletons`: the
+    keys' `name_skeleton`s where the caller has them (the store keeps them), so that an
+    increment does not take thousands of words' skeletons again."""
+    skeletons = skeletons or {}
+
+    def word_skeletons(key: str) -> list[str]:
+        return (skeletons.get(key) or name_skeleton(key)).split(" ")
+
     by_name: dict[str, list[str]] = defaultdict(list)
     for key in stats:
         by_name[folded_name(key)].append(key)
@@ -253,7 +255,7 @@ def resolve(stats: Mapping[str, Weight | KeyStats]) -> dict[str, str]:
     by_skeleton: dict[tuple[str, ...], list[str]] = defaultdict(list)
     for key in total:
         if kind_of(key) in ("person", "organization") and len(folded_name(key).split()) >= 2:
-            by_skeleton[(kind_of(key), *(skeleton(w) for w in folded_name(key).split()))].append(key)
+            by_skeleton[(kind_of(key), *word_skeletons(key))].append(key)
     spelling: dict[str, str] = {}
     for keys in by_skeleton.values():
         keys.sort(key=rank)
@@ -270,10 +272,10 @@ def resolve(stats: Mapping[str, Weight | KeyStats]) -> dict[str, str]:
     for key in spelling:
         if kind_of(key) != "person":
             continue
-        words = folded_name(key).split()
-        for word in {words[0], words[-1]}:
+        words, sounds = folded_name(key).split(), word_skeletons(key)
+        for word, sound in {(words[0], sounds[0]), (words[-1], sounds[-1])}:
             persons_by_word[word].append(key)
-            persons_by_sound[skeleton(word)].append(key)
+            persons_by_sound[sound].append(key)
     into: dict[str, str] = dict(spelling)
     for key in total:
         word = single_word(key)
@@ -281,11 +283,13 @@ def resolve(stats: Mapping[str, Weight | KeyStats]) -> dict[str, str]:
             continue
         candidates = persons_by_word.get(word, [])
         respelled = False
-        if not candidates and kind_of(key) == "person" and len(skeleton(word).strip("_")) >= 2:
+        sound = word_skeletons(key)[0]
+        if not candidates and kind_of(key) == "person" and len(sound.strip("_")) >= 2:
             # "Gadhafi" alone where the corpus spells the full name "Muammar Gaddafi"
-            candidates = [k for k in persons_by_sound.get(skeleton(word), [])
-                          if any(skeleton(w) == skeleton(word) and _respelled(w, word)
-                                 for w in (folded_name(k).split()[0], folded_name(k).split()[-1]))]
+            candidates = [k for k in persons_by_sound.get(sound, [])
+                          if any(s == sound and _respelled(w, word) for w, s in (
+                              (folded_name(k).split()[0], word_skeletons(k)[0]),
+                              (folded_name(k).split()[-1], word_skeletons(k)[-1])))]
             respelled = True
         heads = sorted({spelling[k] for k in candidates}, key=lambda h: (-group_total[h], stats[h].first))
         if not heads:

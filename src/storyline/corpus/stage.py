@@ -101,8 +101,8 @@ def _actors(tables: CorpusTables, from_scratch: bool) -> tuple[set[str], dict[st
         affected, support = (set(changed), set(changed)) if from_scratch else neighbourhood(changed, tables)
         loaded = tables.weights(support)
         # exact for the affected keys only: the others' own support was not all loaded
-        group_of = {key: group for key, group in resolve({k: w for k, (w, _) in loaded.items()}).items()
-                    if key in affected}
+        decided = resolve({k: w for k, (w, _, _) in loaded.items()}, {k: sk for k, (_, _, sk) in loaded.items()})
+        group_of = {key: group for key, group in decided.items() if key in affected}
         ids = {group: actor_id(group) for group in set(group_of.values())}
         moved = {key: ids[group] for key, group in group_of.items() if ids[group] != loaded[key][1]}
         tables.set_actor_ids(moved)
@@ -111,7 +111,7 @@ def _actors(tables: CorpusTables, from_scratch: bool) -> tuple[set[str], dict[st
         touched = reshaped | {ids[group_of[key]] for key in changed}
         group_keys = {actor: group for group, actor in ids.items()}
         loaded_owner = {key: loaded[key][1] for key in moved}
-        del loaded, group_of, ids
+        del loaded, decided, group_of, ids
         tables.drop_actors(touched)
         ordered = sorted(touched)
         for start in range(0, len(ordered), ACTORS_AT_ONCE):

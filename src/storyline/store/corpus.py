@@ -169,18 +169,18 @@ class CorpusTables:
     def _keys(self, sql: str, values: set[str]) -> set[str]:
         return {r[0] for r in rows.read(self.con, sql, v=sorted(values))}
 
-    def weights(self, keys: set[str]) -> dict[str, tuple[Weight, str | None]]:
-        """key -> (what `resolve` reads of it, the actor it belongs to now). One-word keys carry
-        their spellings (the acronym merge's evidence)."""
-        found = rows.read(self.con, "SELECT k.key, k.mentions, k.first_seq, k.first_pos, k.actor_id "
+    def weights(self, keys: set[str]) -> dict[str, tuple[Weight, str | None, str]]:
+        """key -> (what `resolve` reads of it, the actor it belongs to now, its skeleton). One-word
+        keys carry their spellings (the acronym merge's evidence)."""
+        found = rows.read(self.con, "SELECT k.key, k.mentions, k.first_seq, k.first_pos, k.actor_id, k.skeleton "
                                     "FROM actor_keys k JOIN {rows} r ON r.key = k.key", key=sorted(keys))
         spelled: dict[str, dict[str, int]] = {}
         for key, name, mentions in rows.read(
                 self.con, "SELECT n.key, n.name, n.mentions FROM actor_key_names n JOIN {rows} r ON r.key = n.key",
                 key=sorted(k for k in keys if " " not in folded_name(k))):
             spelled.setdefault(key, {})[name] = mentions
-        return {key: (Weight(mentions, (first_seq, first_pos), spelled.get(key, {})), owner)
-                for key, mentions, first_seq, first_pos, owner in found}
+        return {key: (Weight(mentions, (first_seq, first_pos), spelled.get(key, {})), owner, sk)
+                for key, mentions, first_seq, first_pos, owner, sk in found}
 
     def owners(self, actor_ids: Iterable[str]) -> list[tuple[str, str]]:
         """(key, actor id) of every key that belongs to one of `actor_ids`."""
