@@ -10,6 +10,16 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from storyline.corpus.actors import (
+    Weight,
+    folded_name,
+    initials,
+    kind_of,
+    name_skeleton,
+    name_tokens,
+    neighbourhood,
+    resolve,
+)
 from storyline.settings import Settings
 
 # Four paragraphs of our own words: long enough to pass the "no article text" floor.
@@ -107,3 +117,37 @@ def write_jsonl(path: Path, records: list[dict | str]) -> Path:
 
 def gz(data: bytes) -> bytes:
     return gzip.compress(data)
+
+
+class KeysInMemory:
+    """`actors.KeyIndex` over keys held in memory, answering as the store's columns do."""
+
+    def __init__(self, keys) -> None:
+        self.keys = list(keys)
+        self.asked: list[set[str]] = []  # what each lookup returned, to check the neighbourhood's size
+
+    def _found(self, found: set[str]) -> set[str]:
+        self.asked.append(found)
+        return found
+
+    def by_skeleton(self, skeletons: set[str]) -> set[str]:
+        return self._found({k for k in self.keys if name_skeleton(k) in skeletons})
+
+    def groups_by_token(self, tokens: set[str]) -> set[str]:
+        full = {name_skeleton(k) for k in self.keys if kind_of(k) == "person" and " " in name_skeleton(k)
+                and set(name_tokens(k)) & tokens}
+        return self._found({k for k in self.keys if name_skeleton(k) in full})
+
+    def groups_by_initials(self, acronyms: set[str]) -> set[str]:
+        bodies = {name_skeleton(k) for k in self.keys if kind_of(k) == "organization"
+                  and (initials(folded_name(k)) or "") in acronyms}
+        return self._found({k for k in self.keys if name_skeleton(k) in bodies})
+
+
+def decide_again(stats: dict[str, Weight], changed, owner: dict[str, str]) -> tuple[set[str], set[str]]:
+    """What the corpus stage does for a batch (corpus/stage.py `_actors`), in memory: decide the
+    keys `neighbourhood` says may change, over the keys it says they read; (affected, support)."""
+    affected, support = neighbourhood(changed, KeysInMemory(stats))
+    group = resolve({k: stats[k] for k in support})
+    owner.update({k: group[k] for k in affected})
+    return affected, support

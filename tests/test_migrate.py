@@ -418,3 +418,32 @@ def test_a_version_4_store_gives_its_key_terms_their_seq(tmp_path: Path) -> None
     for name in ("a.html", "b.html", "c.html"):
         storyline.run([folder / name], db=fresh, workers=0)
     assert storyline.dossier(db)["stories"] == storyline.dossier(fresh)["stories"]
+
+
+def test_a_version_5_store_decides_its_actors_again(tmp_path: Path, analysed: list) -> None:
+    """Version 5's actor keys lack the neighbourhood's columns (skeleton, initials) and hold
+    words, not skeletons, as tokens: the upgrade adds the columns and the next run takes the
+    corpus stage from scratch, so the store then grows as a new one does."""
+    db, fresh = tmp_path / "old.duckdb", tmp_path / "fresh.duckdb"
+    settings = Settings(workers=0)
+    for path, batches in ((db, [analysed[:3]]), (fresh, [analysed[:3], analysed[3:]])):
+        with open_store(path) as store:
+            for batch in batches:
+                run_id = store.start_run(["/news"])
+                store.add_batch(run_id, batch, [])
+                run_corpus(store, settings.with_(db_path=path))
+                store.finish_run(run_id, store.duplicate_count())
+    with duckdb.connect(str(db)) as con:
+        con.execute("ALTER TABLE actor_keys DROP COLUMN skeleton")
+        con.execute("ALTER TABLE actor_keys DROP COLUMN initials")
+        con.execute("UPDATE actor_keys SET first_token = NULL, last_token = NULL")
+        con.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+    with open_store(db) as store:
+        assert store.schema_version == SCHEMA_VERSION and store.corpus.reset_pending()
+        run_id = store.start_run(["/news"])
+        store.add_batch(run_id, analysed[3:], [])
+        run_corpus(store, settings.with_(db_path=db))
+        store.finish_run(run_id, store.duplicate_count())
+        assert not store.corpus.reset_pending()
+        assert store.con.execute("SELECT count(*) FROM actor_keys WHERE skeleton IS NULL").fetchone()[0] == 0
+    assert storyline.dossier(db) == storyline.dossier(fresh)

@@ -1,9 +1,13 @@
 """Actors inside one article: spaCy's entity mentions merged into one name per real actor.
 
 Within an article a bare surname ("Trump") means the full name used nearby ("Donald
-Trump"); a surname the NER tagged ORG or GPE in one sentence is still that person; titles
-and possessives are stripped ("President Trump's" -> "Trump"). Cross-article consolidation
-is the corpus stage's job.
+Trump"); a surname the NER tagged ORG or GPE in one sentence is still that person; titles,
+possessives and quoted nicknames are stripped ("President Trump's" -> "Trump"); an acronym
+the article spells out ("the World Health Organization (WHO)") goes by the full name under the
+acronym's key, and dotted acronyms are one ("U.N." is "UN"). Not actors: names in credits and
+datelines ("(Reuters) -", "Photograph: Jane Doe/Reuters", "Reporting by ..."), and what the
+small model takes for people in headings, debate titles and captions. Cross-article
+consolidation is the corpus stage's job.
 """
 
 from __future__ import annotations
@@ -25,7 +29,9 @@ TITLES = re.compile(
     r"president|presidents|minister|secretary|senator|sen\.|rep\.|gov\.|governor|mr\.?|mrs\.?|ms\.?|dr\.?|"
     r"sir|dame|general|gen\.|admiral|adm\.|chairman|chairwoman|chair|leader|king|queen|prince|princess|"
     r"pope|captain|capt\.|coach|ambassador|envoy|spokesman|spokeswoman|spokesperson|director|professor|"
-    r"prof\.|lt\.|col\.|sgt\.|justice|judge|mayor|premier|chancellor|state|the)\s+)+",
+    r"prof\.|lt\.|col\.|sgt\.|justice|judge|mayor|premier|chancellor|councillor|councilman|councilwoman|"
+    r"congressman|congresswoman|commissioner|inspector|detective|rabbi|bishop|archbishop|cardinal|sheikh|imam|"
+    r"reverend|rev\.|state|the)\s+)+",
     re.IGNORECASE)
 POSSESSIVE = re.compile(r"\s*['’]s?$")
 
@@ -37,7 +43,34 @@ def clean_name(text: str) -> str:
 
 
 def person_name(text: str) -> str:
-    return TITLES.sub("", clean_name(text)).strip()
+    """The name without titles around it: "President Trump's" -> "Trump", a nickname glued on
+    ('Jim "Mad Dog" Mattis' -> "Jim Mattis"), a title left at the end ("Novartis Chief" ->
+    "Novartis") or inside ("Leeds Dr Baker", a reader's question run into its answer -> "Baker")."""
+    text = NICKNAME.sub(" ", clean_name(text))
+    text = TITLES.sub("", " ".join(text.split())).strip()
+    words = text.split()
+    while len(words) > 1 and words[-1].lower().rstrip(".") in TRAILING_TITLES:
+        words.pop()
+    inner = [i for i, w in enumerate(words) if i and w.lower().rstrip(".") in HONORIFICS]
+    if inner and inner[-1] < len(words) - 1:
+        words = words[inner[-1] + 1:]
+    return " ".join(words).strip(" \"“”‘’'.,;:-")
+
+
+# a quoted nickname inside a name, or one left open at its end
+NICKNAME = re.compile(r"\s[\"“‘][^\"”’]*(?:[\"”’]|$)")
+HONORIFICS = {"dr", "mr", "mrs", "ms", "prof", "professor", "sir", "dame"}
+# titles that close a phrase the NER took for a name; not "Prince" or "King", which are surnames too
+TRAILING_TITLES = HONORIFICS | {"chief", "president", "minister", "secretary", "spokesman", "spokeswoman",
+                                "spokesperson", "chairman", "chairwoman", "governor", "senator"}
+
+
+def acronym(name: str) -> str:
+    """"U.N." and "U.N" are "UN": dotted initials are one way of writing an acronym."""
+    return name.replace(".", "") if DOTTED.fullmatch(name) else name
+
+
+DOTTED = re.compile(r"(?:[A-Z]\.){1,5}[A-Z]?\.?")
 
 
 ORG_WORDS = re.compile(
@@ -69,6 +102,7 @@ def article_actors(doc: Doc, sentence_starts: list[int], exclude: tuple[str | No
     excluded = {fold(x) for x in exclude if x}
     raw: list[tuple[str, str, int, int, str]] = []  # (name, kind, start, end, label)
     role_at: dict[int, list[str]] = {}
+    defined: dict[str, str] = {}  # acronym -> the full name the article spells out with it
     for ent in doc.ents:
         label = ent.label_
         if label == "PERSON":
@@ -76,23 +110,31 @@ def article_actors(doc: Doc, sentence_starts: list[int], exclude: tuple[str | No
             if ent is None:
                 continue
         ent_text = _with_hyphen_tail(ent, text)
+        if label == "PERSON":
+            ent_text = _with_name_after_nickname(ent, ent_text, text)
         ent_text, label = _split_possessor(ent_text, label) if "s " in ent_text else (ent_text, label)
         kind = LABELS.get(label)
         if kind is None:
             continue
         if kind == "organization" and _speaking_name(ent, ent_text):
             kind, label = "person", "PERSON"
-        if fold(clean_name(ent_text)).strip(" -–—") in excluded and _credit_position(ent, text):
+        if fold(clean_name(ent_text)).strip(" -–—") in excluded and _credit_position(ent, text) \
+                or kind in ("person", "organization") and _credit(ent, text):
             continue
         if kind == "person":
             name = person_name(ent_text)
             kind = _person_label_check(ent, name)
+            if kind is None:
+                continue
         if kind == "person":
             role_at[ent.start_char] = roles_of(ent)
         else:
             name = clean_name(ent_text)
             if name.lower().startswith("the "):
                 name = name[4:]
+            name, short = _spelled_out(name, text[ent.end_char:ent.end_char + 12])
+            if short:
+                defined.setdefault(short, name)
         if not name or not any(c.isalpha() for c in name):
             continue
         if kind in ("place", "country"):
@@ -102,6 +144,9 @@ def article_actors(doc: Doc, sentence_starts: list[int], exclude: tuple[str | No
             elif kind == "country":
                 continue  # a NORP that is no nationality ("Democrats") is not an actor here
         raw.append((name, kind, ent.start_char, ent.end_char, label))
+    # the article's acronyms go by the name it spells out ("the World Health Organization (WHO)")
+    # under the acronym's key, which other articles use alone
+    short_of = {fold(full): short for short, full in defined.items()}
 
     titles = {ent.start_char: _title_words(ent.text) | _title_words(doc[max(0, ent.start - 2):ent.start].text)
               for ent in doc.ents if ent.label_ == "PERSON"}
@@ -115,8 +160,8 @@ def article_actors(doc: Doc, sentence_starts: list[int], exclude: tuple[str | No
             as_person = persons(name, start, strict=True)
             if as_person:
                 kind, resolved = "person", as_person
-        canonical = resolved or name
-        key = f"{kind}:{fold(canonical)}"
+        canonical = resolved or defined.get(acronym(name)) or name
+        key = f"{kind}:{fold(short_of.get(fold(canonical)) or acronym(canonical))}"
         group = groups.setdefault(key, {"name": canonical, "kind": kind, "aliases": Counter(), "count": 0,
                                         "roles": []})
         for role in role_at.get(start, []):
@@ -137,7 +182,7 @@ def article_actors(doc: Doc, sentence_starts: list[int], exclude: tuple[str | No
 PLATFORMS = {"twitter", "x", "facebook", "instagram", "truth social", "youtube", "tiktok", "weibo", "telegram",
              "whatsapp", "threads", "bluesky", "linkedin", "reddit", "snapchat", "wechat"}
 PLACE_WORDS = re.compile(r"\b(province|city|village|island|islands|county|river|region|district|mountains?|valley|"
-                         r"bay|sea|ocean|gulf|peninsula|strait|canal|airport|square|street|avenue|border|zone)\b",
+                         r"greater|falls|bay|sea|ocean|gulf|peninsula|strait|canal|airport|square|street|avenue|border|zone)\b",
                          re.IGNORECASE)
 LOCATIVE = {"in", "at", "near", "into", "across", "outside", "inside", "around", "throughout", "toward", "towards",
             "via", "on"}
@@ -168,14 +213,22 @@ def _without_trailing_verb(ent):
     return ent
 
 
+def _with_name_after_nickname(ent, ent_text: str, text: str) -> str:
+    """'Jim "Mad Dog"' + "Mattis": the NER stops a name at its quoted nickname; take the
+    surname after it (the nickname itself is dropped by `person_name`)."""
+    doc = ent.doc
+    if ent_text[-1:] not in "\"”’" or ent.end >= len(doc) or not NICKNAME.search(ent_text):
+        return ent_text
+    after = doc[ent.end]
+    if after.pos_ == "PROPN" and after.text[:1].isupper() and after.is_alpha:
+        return text[ent.start_char:after.idx + len(after)]
+    return ent_text
+
+
 def _credit_position(ent, text: str) -> bool:
-    """Where an outlet or byline name is metadata: a dateline at the start of the text, or a
-    credit line ("Jane Doe contributed reporting"). Elsewhere the text is about them."""
-    if ent.start_char < 80:
-        return True
-    sent = ent.sent
-    sentence = text[sent.start_char:sent.end_char].lower()
-    return any(w in sentence for w in ("contributed", "reporting by", "editing by", "writing by", "©", "copyright"))
+    """Where the article's own outlet or byline is metadata: a dateline at the start of the
+    text, or any credit (`_credit`). Elsewhere the text is about them."""
+    return ent.start_char < 80 or _credit(ent, text)
 
 
 def _with_hyphen_tail(ent, text: str) -> str:
@@ -187,20 +240,124 @@ def _with_hyphen_tail(ent, text: str) -> str:
     return text[ent.start_char:doc[end - 1].idx + len(doc[end - 1])] if end != ent.end else ent.text
 
 
-def _person_label_check(ent, name: str) -> str:
-    """The small model tags places and platforms as people ("wrote on Twitter", "in Mae Sai"):
-    a name after a locative preposition, with a place word, or a known platform is not a person."""
+def _person_label_check(ent, name: str) -> str | None:
+    """The small model tags places, platforms, firms, drugs and headline phrases as people
+    ("wrote on Twitter", "in Mae Sai", "Health Protection Scotland", "Avian Flu H5N1", a
+    "Smith v Jones" debate title, a show segment's title-case heading): the kind the name
+    really has, or None for no actor at all."""
     folded = fold(name)
     if folded in PLATFORMS:
         return "organization"
+    if TITLES.fullmatch(name + " ") or len(ent) == 1 and ent[0].tag_ not in ("NNP", "NNPS"):
+        return None  # a title alone ("Minister"), a word tagged a name ("Stung")
     if country_of(name):
         return "country"
+    if any(c.isdigit() for c in name):
+        return None
     if PLACE_WORDS.search(name):
         return "place"
+    if PERSON_ORG_WORDS.search(name) or CAMEL_CASE.search(name):
+        return "organization"
+    if NOT_ACTORS.search(name) or "/" in name or "\\" in name:
+        return None
+    if ent.start and PERSON_ORG_WORDS.fullmatch(ent.doc[ent.start - 1].text):
+        return "organization"  # "Health" + "Protection Scotland": the NER cut a body's name
+    if _debate_title(ent) or _heading(ent):
+        return None
     head = ent.root.head
     if ent.root.dep_ == "pobj" and head.text.lower() in LOCATIVE and head.i < ent.start:
         return "place"
     return "person"
+
+
+# words no person's name holds but bodies' names do ("Health Protection Agency", "Baxter International")
+PERSON_ORG_WORDS = re.compile(
+    r"\b(ministry|party|agency|council|inc|corp|company|committee|commission|authority|department|university|"
+    r"institute|association|foundation|organi[sz]ation|protection|international|board|trust|hospital|school|"
+    r"college|clinic|group|government|administration|health|laboratories|pharmaceuticals?|kaisha|shipping|"
+    r"holdings|airlines|airways|motors|bank)\b", re.IGNORECASE)
+# "GlaxoSmithKline": a firm's name run together; "McDonald" and "DeSantis" are names
+CAMEL_CASE = re.compile(r"[a-z]{3}[A-Z]")
+# what the model tags as a person in health and science news: diseases, drugs, campaigns
+NOT_ACTORS = re.compile(r"\b(flu|influenza|virus|vaccines?|disease|fever|syndrome|pandemic|epidemic|outbreak)\b",
+                        re.IGNORECASE)
+_VERSUS = re.compile(r"^\s+(?:v|vs)\.?\s+[A-Z]")
+_VERSUS_BEFORE = re.compile(r"[A-Za-z]\s+(?:v|vs)\.?\s+$")
+
+
+def _debate_title(ent) -> bool:
+    """"Smith v Jones", "Brown vs. Cameron": a debate or case title, not a mention of either."""
+    text = doc_text(ent.doc)
+    return bool(re.search(r"\s(?:v|vs)\.?\s", ent.text) or _VERSUS.match(text[ent.end_char:ent.end_char + 8])
+                or _VERSUS_BEFORE.search(text[max(0, ent.start_char - 8):ent.start_char]))
+
+
+_SMALL_WORDS = {"a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with", "v", "vs"}
+
+
+def _heading(ent) -> bool:
+    """A name inside a short title-case line that is no sentence (a sub-heading, a show
+    segment's title: "The Week With Anna Cole") names the segment, not a person in the story.
+    A line that is the name alone is a byline or a caption credit."""
+    text = doc_text(ent.doc)
+    start = text.rfind("\n", 0, ent.start_char) + 1
+    end = text.find("\n", ent.end_char)
+    line = text[start:end if end >= 0 else len(text)].strip()
+    words = [w.strip("\"“”‘’'()[],:;-–—") for w in line.split()]
+    words = [w for w in words if w]
+    if not words or len(words) > 8 or line[-1:] in ".!?\"”’:;," or start == 0 and end < 0:
+        return False
+    return all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _SMALL_WORDS for w in words)
+
+
+_CREDIT_LINE = re.compile(r"^\s*(?:photo(?:graph)?s?|pictures?|images?|credit|illustration|video)\s*:", re.IGNORECASE)
+_CREDIT_SENTENCE = re.compile(r"reporting by|editing by|writing by|compiled by|additional reporting|contributed "
+                              r"(?:to )?(?:this )?(?:report|reporting|story)|©|copyright|all rights reserved",
+                              re.IGNORECASE)
+
+
+def _credit(ent, text: str) -> bool:
+    """A name in a credit, whoever it names: a dateline's "(Reuters) -", a photo credit
+    ("Photograph: Jane Doe/Reuters"), a byline ("By Jane Doe") or a credit line ("Reporting by
+    Jane Doe; Editing by John Roe"). Any outlet or reporter there is metadata, not an actor."""
+    before, after = text[max(0, ent.start_char - 2):ent.start_char], text[ent.end_char:ent.end_char + 4]
+    if before.endswith("(") and re.match(r"\)\s*[-–—]", after):
+        return True
+    if after[:1] and after[0] in "/\\" or before[-1:] and before[-1] in "/\\":
+        return True
+    line_start = text.rfind("\n", 0, ent.start_char) + 1
+    line = text[line_start:ent.start_char]
+    if _CREDIT_LINE.match(line) or re.fullmatch(r"\s*by\s+", line, re.IGNORECASE):
+        return True
+    sent = ent.sent
+    return bool(_CREDIT_SENTENCE.search(text[sent.start_char:sent.end_char]))
+
+
+_SPELLED_OUT = re.compile(r"^(.*?\S)\s*\(\s*([A-Z][A-Z.]{1,7})\)?$")
+
+
+def _spelled_out(name: str, after: str) -> tuple[str, str | None]:
+    """A body's full name and the acronym the article gives it: "World Health Organization
+    (WHO" as the NER cuts it, or the name followed by "(WHO)"."""
+    match = _SPELLED_OUT.match(name)
+    if match and _initials_fit(match.group(1), acronym(match.group(2))):
+        return match.group(1), acronym(match.group(2))
+    follow = re.match(r"\s*\(\s*([A-Z][A-Z.]{1,7})\s*\)", after)
+    if follow and _initials_fit(name, acronym(follow.group(1))):
+        return name, acronym(follow.group(1))
+    return name, None
+
+
+def _initials_fit(full: str, short: str) -> bool:
+    """"CDC" fits "U.S. Centers for Disease Control and Prevention": its letters are initials of
+    the name's words, in order; "(AP)" after "the National Guard" is a credit, not its acronym."""
+    initials = "".join(w[0] for w in full.split() if w[:1].isupper())
+    at = 0
+    for letter in short:
+        at = initials.find(letter, at) + 1
+        if not at:
+            return False
+    return len(full.split()) >= 2
 
 
 _ROLE_DEPS = {"compound", "amod", "nmod", "npadvmod", "nummod"}
@@ -239,7 +396,15 @@ def roles_of(ent) -> list[str]:
         text = doc[words[0].i:head.i + 1].text.strip(" ,") if words else ""
         if 0 < len(text.split()) <= 8:
             roles.append(text)
-    return roles
+    return [role for role in roles if _is_role(role)]
+
+
+def _is_role(text: str) -> bool:
+    """A section heading run into the name ("HEALTH NEWS"), a photo credit ("Jane Doe/Reuters")
+    or a phrase across a line break is no description of the person."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and not any(c in text for c in "/\\\n") and not (len(letters) > 3 and all(
+        c.isupper() for c in letters))
 
 
 def _title_words(text: str) -> set[str]:

@@ -1,4 +1,6 @@
-"""Country names, aliases and demonyms: CLDR's territory names (via Babel) plus our alias file."""
+"""Names as we compare them: `fold` (the key of a name), country names, aliases and demonyms
+(CLDR's territory names via Babel, plus our alias file), and `skeleton`, what transliterations
+of one name share."""
 
 from __future__ import annotations
 
@@ -41,3 +43,32 @@ def country_table() -> dict[str, str]:
 
 def country_of(text: str) -> str | None:
     return country_table().get(fold(text))
+
+
+_SOUNDS = [("ph", "f"), ("ck", "k"), ("q", "k"), ("c", "k"), ("g", "k"), ("w", "v"), ("x", "ks"), ("z", "s")]
+
+
+@lru_cache(maxsize=1 << 16)
+def skeleton(word: str) -> str:
+    """A word's transliteration skeleton: what "Gaddafi", "Gadhafi" and "Qaddafi", or "Musa"
+    and "Moussa", share. The consonants in order with h, w-like glides and doubling dropped and
+    the sounds one alphabet spells several ways made one (q/k/c/g, ph/f, z/s, a soft c/s, -re/-er); whether the word
+    starts and ends with a vowel is kept ("Ali" and "Li" differ). Names are compared on this
+    only with further evidence (corpus/actors.py): "Moon" and "Man" share a skeleton too."""
+    word = "".join(c for c in fold(word) if c.isalpha())
+    if not word:
+        return ""
+    vowels = "aeiouy"
+    out = "_" if word[0] in vowels else "h" if word[0] == "h" else ""
+    word = re.sub(r"(?<=[^aeiouy])re$", "er", word)  # "centre", "center"
+    body = re.sub(r"c(?=[eiy])", "s", word)  # "defence", "defense"
+    for spelled, sound in _SOUNDS:
+        body = body.replace(spelled, sound)
+    last = ""
+    for c in body:
+        if c in vowels or c == "h":
+            continue
+        if c != last:
+            out += c
+        last = c
+    return out + ("_" if word[-1] in vowels else "")

@@ -4,9 +4,9 @@ Near-duplicates: a new article's candidates are the articles sharing one of its 
 buckets (one join against `lsh_bands`); each pair is confirmed on the Jaccard estimate of the
 stored signatures; the groups the confirmed pairs touch are merged and get their original
 again (earliest published, then first stored). Actors: the new articles' actors are added to
-per-key aggregates, the kind vote and the surname merge are decided again for the keys'
-neighbourhood only (`actors.neighbourhood`), and only the actors whose keys or aggregates
-changed are written again. Quotes: the new articles' quotes get their speaker, and so do the
+per-key aggregates, the merges are decided again for the keys whose support they changed, read
+from a neighbourhood of a fixed number of lookups (`actors.neighbourhood`), and only the actors
+whose keys or aggregates changed are written again. Quotes: the new articles' quotes get their speaker, and so do the
 quotes whose speaker key now belongs to another actor or to one renamed. Then the story layer
 (corpus/story_stage.py): stories, storylines and what is derived from the storylines touched.
 
@@ -62,7 +62,7 @@ def _run(store: Store, settings: Settings, tell: Tell | None, from_scratch: bool
             _duplicates(tables, shape.threshold)
             if tell:
                 tell("corpus: actors and quotes")
-            moved, renamed = _actors(tables)
+            moved, renamed = _actors(tables, from_scratch)
             update_stories(StoryTables(store), from_scratch, tell, moved, renamed)
             tables.set_watermark(last)
         if settings.outlets is not None:
@@ -90,24 +90,28 @@ def _duplicates(tables: CorpusTables, threshold: float) -> None:
                            if original != groups[article_id][2]})
 
 
-def _actors(tables: CorpusTables) -> tuple[set[str], dict[str, str]]:
+def _actors(tables: CorpusTables, from_scratch: bool) -> tuple[set[str], dict[str, str]]:
     """Returns the keys that moved to another actor, and the actors that no longer exist with
-    the one that took their place (the story layer's profiles and results name actors by id)."""
+    the one that took their place (the story layer's profiles and results name actors by id).
+    From scratch every key is new: all of them are decided, with no lookups."""
     changed = tables.add_key_stats()
     moved: dict[str, str] = {}
     loaded_owner: dict[str, str | None] = {}
     if changed:
-        loaded = tables.neighbourhood(*neighbourhood(changed))
-        group_of = resolve({key: weight for key, (weight, _) in loaded.items()})
+        affected, support = (set(changed), set(changed)) if from_scratch else neighbourhood(changed, tables)
+        loaded = tables.weights(support)
+        # exact for the affected keys only: the others' own support was not all loaded
+        decided = resolve({k: w for k, (w, _, _) in loaded.items()}, {k: sk for k, (_, _, sk) in loaded.items()})
+        group_of = {key: group for key, group in decided.items() if key in affected}
         ids = {group: actor_id(group) for group in set(group_of.values())}
-        moved = {key: ids[group_of[key]] for key, (_, owner) in loaded.items() if ids[group_of[key]] != owner}
+        moved = {key: ids[group] for key, group in group_of.items() if ids[group] != loaded[key][1]}
         tables.set_actor_ids(moved)
         # actors whose keys changed, and those whose keys' aggregates changed
         reshaped = set(moved.values()) | {owner for key in moved if (owner := loaded[key][1])}
         touched = reshaped | {ids[group_of[key]] for key in changed}
         group_keys = {actor: group for group, actor in ids.items()}
         loaded_owner = {key: loaded[key][1] for key in moved}
-        del loaded, group_of, ids
+        del loaded, decided, group_of, ids
         tables.drop_actors(touched)
         ordered = sorted(touched)
         for start in range(0, len(ordered), ACTORS_AT_ONCE):

@@ -38,7 +38,10 @@ PAGE_ROWS = 256
 # 3: the story layer: per-article key terms, event mentions and figures; stories, storylines,
 #    timeline events, claims and the actor graph
 # 4: articles.language (detected in extract) and articles.analysis (what ran on each article)
-SCHEMA_VERSION = 5
+# 5: article_terms.seq, the table kept in seq order (the clustering reads a chunk's row groups)
+# 6: actor_keys.skeleton and .initials (the actor neighbourhood's lookups; token columns hold
+#    transliteration skeletons)
+SCHEMA_VERSION = 6
 
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
 
@@ -124,6 +127,8 @@ class Store:
                 migrate.from_version_3(self, self._schema())
             elif version == 4:
                 migrate.from_version_4(self, self._schema())
+            elif version == 5:
+                migrate.from_version_5(self, self._schema())
             else:
                 self.con.execute(self._schema())  # IF NOT EXISTS throughout: new tables of a later release
             if version != SCHEMA_VERSION:

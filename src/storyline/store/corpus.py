@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from storyline.corpus.actors import KeyStats, Weight, folded_name, kind_of, name_tokens
+from storyline.corpus.actors import KeyStats, Weight, folded_name, initials, kind_of, name_skeleton, name_tokens
 from storyline.corpus.duplicates import Layout, rank
 from storyline.store import rows
 
@@ -123,13 +123,15 @@ class CorpusTables:
             keys = fresh[start:start + 50_000]
             tokens = [name_tokens(key) for key in keys]
             rows.write(self.con,
-                       "INSERT INTO actor_keys (key, folded, first_token, last_token, kind, mentions, first_seq, "
-                       "first_pos) SELECT r.key, r.folded, CAST(r.first_token AS VARCHAR), "
-                       "CAST(r.last_token AS VARCHAR), r.kind, d.mentions, d.first_seq, d.first_pos "
+                       "INSERT INTO actor_keys (key, folded, skeleton, first_token, last_token, initials, kind, "
+                       "mentions, first_seq, first_pos) SELECT r.key, r.folded, r.skeleton, "
+                       "CAST(r.first_token AS VARCHAR), CAST(r.last_token AS VARCHAR), "
+                       "CAST(r.initials AS VARCHAR), r.kind, d.mentions, d.first_seq, d.first_pos "
                        "FROM {rows} r JOIN corpus_delta d ON d.key = r.key",
                        key=keys, folded=[folded_name(k) for k in keys], kind=[kind_of(k) for k in keys],
-                       first_token=[t[0] if t else None for t in tokens],
-                       last_token=[t[1] if t else None for t in tokens])
+                       skeleton=[name_skeleton(k) for k in keys],
+                       first_token=[t[0] for t in tokens], last_token=[t[1] for t in tokens],
+                       initials=[initials(folded_name(k)) for k in keys])
         changed = [r[0] for r in self.con.execute("SELECT key FROM corpus_delta ORDER BY key").fetchall()]
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE corpus_delta AS SELECT aa.key, aa.name, "
                          f"sum(aa.mentions) AS mentions {new} GROUP BY aa.key, aa.name")
@@ -149,17 +151,36 @@ class CorpusTables:
         self.con.execute("DROP TABLE corpus_delta")
         return changed
 
-    def neighbourhood(self, names: set[str], words: set[str]) -> dict[str, tuple[Weight, str | None]]:
-        """Every key whose folded name is in `names` or `words`, or whose first or last word is
-        in `words`: key -> (its weight, the actor it belongs to now)."""
-        values = sorted(names | words)
-        found = rows.read(self.con, "SELECT k.key, k.mentions, k.first_seq, k.first_pos, k.actor_id FROM actor_keys k "
-                                    "WHERE k.folded IN (SELECT v FROM {rows}) "
-                                    "OR k.first_token IN (SELECT v FROM {rows} WHERE word) "
-                                    "OR k.last_token IN (SELECT v FROM {rows} WHERE word)",
-                          v=values, word=[v in words for v in values])
-        return {key: (Weight(mentions, (first_seq, first_pos)), owner)
-                for key, mentions, first_seq, first_pos, owner in found}
+    # ---- `actors.KeyIndex`: the neighbourhood's lookups, over columns written with each key ----
+    def by_skeleton(self, skeletons: set[str]) -> set[str]:
+        return self._keys("SELECT k.key FROM actor_keys k JOIN {rows} r ON r.v = k.skeleton", skeletons)
+
+    def groups_by_token(self, tokens: set[str]) -> set[str]:
+        return self._keys("SELECT k.key FROM actor_keys k SEMI JOIN (SELECT p.skeleton FROM actor_keys p "
+                          "WHERE p.kind = 'person' AND contains(p.skeleton, ' ') AND (p.first_token IN "
+                          "(SELECT v FROM {rows}) OR p.last_token IN (SELECT v FROM {rows}))) g "
+                          "ON g.skeleton = k.skeleton", tokens)
+
+    def groups_by_initials(self, acronyms: set[str]) -> set[str]:
+        return self._keys("SELECT k.key FROM actor_keys k SEMI JOIN (SELECT b.skeleton FROM actor_keys b "
+                          "JOIN {rows} r ON r.v = b.initials WHERE b.kind = 'organization') g "
+                          "ON g.skeleton = k.skeleton", acronyms)
+
+    def _keys(self, sql: str, values: set[str]) -> set[str]:
+        return {r[0] for r in rows.read(self.con, sql, v=sorted(values))}
+
+    def weights(self, keys: set[str]) -> dict[str, tuple[Weight, str | None, str]]:
+        """key -> (what `resolve` reads of it, the actor it belongs to now, its skeleton). One-word
+        keys carry their spellings (the acronym merge's evidence)."""
+        found = rows.read(self.con, "SELECT k.key, k.mentions, k.first_seq, k.first_pos, k.actor_id, k.skeleton "
+                                    "FROM actor_keys k JOIN {rows} r ON r.key = k.key", key=sorted(keys))
+        spelled: dict[str, dict[str, int]] = {}
+        for key, name, mentions in rows.read(
+                self.con, "SELECT n.key, n.name, n.mentions FROM actor_key_names n JOIN {rows} r ON r.key = n.key",
+                key=sorted(k for k in keys if " " not in folded_name(k))):
+            spelled.setdefault(key, {})[name] = mentions
+        return {key: (Weight(mentions, (first_seq, first_pos), spelled.get(key, {})), owner, sk)
+                for key, mentions, first_seq, first_pos, owner, sk in found}
 
     def owners(self, actor_ids: Iterable[str]) -> list[tuple[str, str]]:
         """(key, actor id) of every key that belongs to one of `actor_ids`."""

@@ -22,7 +22,7 @@ from storyline.store import records, rows
 if TYPE_CHECKING:
     from storyline.store import Store
 
-__all__ = ["from_version_1", "from_version_2", "from_version_3", "from_version_4"]
+__all__ = ["from_version_1", "from_version_2", "from_version_3", "from_version_4", "from_version_5"]
 
 _TABLES = ("runs", "skipped", "failures", "articles", "article_sources", "actors", "quotes", "events", "claims",
            "stories")
@@ -221,13 +221,15 @@ def from_version_2(store: Store, schema: str) -> None:
     con.execute(schema)
     _quote_parts(store)
     _language_columns(store)
+    _actor_key_columns(store)
     store._set_meta("corpus_seq", "0")
     store._set_meta("corpus_reset", "1")
     _mark_reanalysis(store, "articles")
 
 
 def from_version_3(store: Store, schema: str) -> None:
-    """Give a version-3 store's articles the `analysis` column (`language` was there, empty)."""
+    """Give a version-3 store's articles the `analysis` column (`language` was there, empty), its
+    quotes their `parts`, its key terms their seq and its actor keys version 6's columns (`from_version_4`)."""
     store.con.execute(schema)
     _language_columns(store)
     _quote_parts(store)
@@ -238,13 +240,28 @@ def from_version_4(store: Store, schema: str) -> None:
     """Give each stored key term its article's seq (see schema.sql): the table is written again
     in seq order, which is what lets DuckDB skip the row groups of other articles."""
     con = store.con
-    if _has_column(store, "article_terms", "seq"):
-        return
-    con.execute("ALTER TABLE article_terms RENAME TO article_terms_v4")
-    con.execute(schema)
-    con.execute("INSERT INTO article_terms (article_id, term, n, seq) SELECT t.article_id, t.term, t.n, a.seq "
-                "FROM article_terms_v4 t JOIN articles a ON a.id = t.article_id ORDER BY a.seq, t.term")
-    con.execute("DROP TABLE article_terms_v4")
+    if not _has_column(store, "article_terms", "seq"):
+        con.execute("ALTER TABLE article_terms RENAME TO article_terms_v4")
+        con.execute(schema)
+        con.execute("INSERT INTO article_terms (article_id, term, n, seq) SELECT t.article_id, t.term, t.n, a.seq "
+                    "FROM article_terms_v4 t JOIN articles a ON a.id = t.article_id ORDER BY a.seq, t.term")
+        con.execute("DROP TABLE article_terms_v4")
+    from_version_5(store, schema)
+
+
+def from_version_5(store: Store, schema: str) -> None:
+    """Give the actor keys their `skeleton` and `initials` columns (the actor neighbourhood's
+    lookups) and take the corpus stage again from scratch on the next run: the token columns
+    now hold transliteration skeletons (corpus/actors.py), and the keys' columns are filled as
+    the aggregates are written again."""
+    store.con.execute(schema)
+    _actor_key_columns(store)
+    store._set_meta("corpus_reset", "1")
+
+
+def _actor_key_columns(store: Store) -> None:
+    store.con.execute("ALTER TABLE actor_keys ADD COLUMN IF NOT EXISTS skeleton VARCHAR")
+    store.con.execute("ALTER TABLE actor_keys ADD COLUMN IF NOT EXISTS initials VARCHAR")
 
 
 def _language_columns(store: Store) -> None:

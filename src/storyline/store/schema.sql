@@ -164,8 +164,10 @@ CREATE TABLE IF NOT EXISTS claim_mentions (
 CREATE TABLE IF NOT EXISTS actor_keys (
     key         VARCHAR NOT NULL,
     folded      VARCHAR NOT NULL,          -- the name part of the key: the kind vote's group
-    first_token VARCHAR,                   -- of a name of two words or more: the surname merge's
-    last_token  VARCHAR,                   --   neighbours
+    first_token VARCHAR,                   -- skeletons of its first and last word: the surname
+    last_token  VARCHAR,                   --   merge's neighbours
+    skeleton    VARCHAR,                   -- every word's skeleton: its vote group and respellings
+    initials    VARCHAR,                   -- its acronym, of two words or more (`actors.initials`)
     kind        VARCHAR NOT NULL,
     mentions    BIGINT NOT NULL,
     first_seq   BIGINT NOT NULL,           -- where the key was first seen (article seq, position
