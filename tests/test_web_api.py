@@ -370,3 +370,36 @@ def test_cross_site_posts_and_foreign_hosts_are_refused(client: TestClient) -> N
     assert client.get("/", headers={"Host": "evil.example"}).status_code == 400
     same = client.post("/match", data={"text": ""}, headers={"Origin": "http://testserver"})
     assert same.status_code == 422
+
+
+def test_a_stale_search_index_is_rebuilt_in_the_background_and_said(demo_db: Path, tmp_path: Path, monkeypatch,
+                                                                      capsys) -> None:
+    """The server says at start that it rebuilds the index, answers pages meanwhile (search
+    from the previous index), refuses an ingest beside the rebuild, and says when it is done."""
+    import threading
+
+    from storyline.store import search
+
+    db = tmp_path / "stale.duckdb"
+    shutil.copy(demo_db, db)
+    with storyline.store.open_store(db) as store:
+        store.con.execute("UPDATE search_index SET articles = articles - 1")  # as a run cut short leaves it
+    gate, real = threading.Event(), search.refresh
+    monkeypatch.setattr(search, "refresh", lambda con: gate.wait(30) and real(con))
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "one.html").write_text(lighthouse_page(), encoding="utf-8")
+    config = WebConfig(db=db, ingest_root=tmp_path, ingest_workers=0)
+    with TestClient(create_app(db, config=config)) as c:
+        said = capsys.readouterr().err
+        assert "rebuilding it in the background" in said and "can take minutes" in said
+        status = api(c, "/api/ingest")["current"]
+        assert status["running"] and status["stage"] == "rebuilding the search index" and status["inputs"] == []
+        assert api(c, "/api/stories?limit=1")["total"] == 16  # the pages answer meanwhile
+        assert "<p class=\"notice\">rebuilding the search index — " in c.get("/").text  # and say what runs
+        assert api(c, "/api/search?q=Notre-Dame%20spire&scope=articles")["hits"]  # from the previous index
+        assert c.post("/api/ingest", data={"path": "pages"}).status_code == 409  # one writer at a time
+        gate.set()
+        job = wait_for_job(c, status["id"])
+        assert job["status"] == "done" and job["warnings"][0].startswith("search index rebuilt in "), job
+        assert not c.app.state.web.store.search_is_stale()
+        assert "search index rebuilt in" in capsys.readouterr().err
