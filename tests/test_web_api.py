@@ -403,3 +403,31 @@ def test_a_stale_search_index_is_rebuilt_in_the_background_and_said(demo_db: Pat
         assert job["status"] == "done" and job["warnings"][0].startswith("search index rebuilt in "), job
         assert not c.app.state.web.store.search_is_stale()
         assert "search index rebuilt in" in capsys.readouterr().err
+
+
+def test_kept_story_pages_answer_as_the_live_reads(client: TestClient, demo_db: Path, tmp_path: Path) -> None:
+    """Every demo story's page and JSON from the kept pages (store/pages.py, one lookup) equal
+    the live reads'; pages older than the store are not read."""
+    from storyline.store import pages
+    from storyline.views.web.stories import story_context
+
+    db = tmp_path / "paged.duckdb"
+    shutil.copy(demo_db, db)
+    with storyline.store.open_store(db) as store:
+        assert not pages.is_current(store.con)
+        assert pages.build(store.con, store_web.MAX_EVENTS, store_web.MAX_CLAIMS, store_web.MAX_QUOTES) == 16
+        assert pages.is_current(store.con)
+        live, kept = reader(store), reader(store, pages=True)
+        ids = [r[0] for r in store.con.execute("SELECT id FROM stories ORDER BY id").fetchall()]
+        assert len(ids) == 16 and isinstance(kept.story_reads(ids[0]), store_web.StoryPage)
+        for story_id in ids:
+            assert story_context(kept, story_id) == story_context(live, story_id), story_id
+        live.close(), kept.close()
+    with TestClient(create_app(db)) as paged:
+        assert paged.app.state.web.story_pages
+        for story_id in ids[:4]:
+            assert api(paged, f"/api/stories/{story_id}") == api(client, f"/api/stories/{story_id}")
+            assert paged.get(f"/stories/{story_id}").text == client.get(f"/stories/{story_id}").text
+    with storyline.store.open_store(db) as store:
+        store.con.execute("INSERT INTO outlet_labels VALUES ('Pacific Wire', 'lean', 'centre')")  # as --outlets does
+        assert not pages.is_current(store.con)

@@ -22,7 +22,7 @@ import duckdb
 if TYPE_CHECKING:
     from storyline.store import Store
 
-__all__ = ["ListFilters", "WebReads", "reader", "set_threads", "skip_pandas_probe"]
+__all__ = ["ListFilters", "StoryPage", "WebReads", "reader", "set_threads", "skip_pandas_probe"]
 
 MAX_QUOTES = 400  # a story page's who-said-what: the first quotes in date order
 MAX_EVENTS = 300
@@ -92,17 +92,58 @@ def set_threads(store: Store, threads: int | None) -> None:
         cursor.close()
 
 
-def reader(store: Store) -> WebReads:
-    """Reads on a cursor of their own: for one request (close it after)."""
+def reader(store: Store, pages: bool = False) -> WebReads:
+    """Reads on a cursor of their own: for one request (close it after). `pages`: the store's
+    story pages are current (store/pages.py is_current), so a story reads its one row."""
     view = copy.copy(store)
     view.con = store.con.cursor()
-    return WebReads(view)
+    return WebReads(view, pages)
+
+
+class StoryPage:
+    """One story's page rows as store/pages.py keeps them, answering the reads a story page
+    makes (the same values WebReads would return for this story)."""
+
+    def __init__(self, page: dict[str, Any]) -> None:
+        self.page = page
+
+    def story(self, story_id: str) -> dict[str, Any]:
+        return self.page["story"]
+
+    def storyline_brief(self, storyline_id: str) -> dict[str, Any] | None:
+        return self.page["storyline"]
+
+    def edges(self, storyline_id: str) -> list[dict[str, Any]]:
+        return self.page["edges"]  # those seen in the story's articles: all the page draws
+
+    def quotes_of_stories(self, story_ids: list[str], limit: int = MAX_QUOTES) -> list[dict[str, Any]]:
+        return self.page["quotes"]
+
+    def names(self, actor_ids: list[str] | set[str]) -> dict[str, tuple[str, str]]:
+        known = self.page["names"]
+        return {i: (known[i][0], known[i][1]) for i in actor_ids if i in known}
+
+    def article_briefs(self, article_ids: list[str] | set[str]) -> dict[str, dict[str, Any]]:
+        known = self.page["briefs"]
+        return {i: known[i] for i in article_ids if i in known}
 
 
 class WebReads:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, pages: bool = False) -> None:
         self.store = store
         self.con = store.con
+        self.pages = pages
+
+    def story_reads(self, story_id: str) -> WebReads | StoryPage:
+        """What a story page reads from: its kept page when the store has current ones (one
+        lookup), else these live reads."""
+        if self.pages:
+            from storyline.store import pages
+
+            page = pages.read(self.con, story_id)
+            if page is not None:
+                return StoryPage(page)
+        return self
 
     def close(self) -> None:
         self.con.close()

@@ -21,7 +21,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from storyline.store import Store, open_store, search
+from storyline.store import Store, open_store, pages, search
 from storyline.store.web import set_threads, skip_pandas_probe
 from storyline.views.web import ingest
 from storyline.views.web.cache import Guard, ResponseCache
@@ -56,14 +56,17 @@ def create_app(db: Path, ingest_root: Path | None = None, *, host: str = "127.0.
     responses = ResponseCache(config.cache_entries, config.cache_bytes)
 
     def changed(job: ingest.IngestJob) -> None:
-        """A job starts or ends: the kept responses are stale, and DuckDB's threads go to the
-        pipeline while it runs, back to the requests after (store/web.py set_threads)."""
+        """A job starts or ends: the kept responses are stale, the kept story pages are read
+        only if they still match the store, and DuckDB's threads go to the pipeline while it
+        runs, back to the requests after (store/web.py set_threads)."""
         responses.clear()
+        web.story_pages = not job.running and _pages_current(store)
         set_threads(store, None if job.running else config.query_threads)
 
     set_threads(store, config.query_threads)
     manager = ingest.IngestManager(config, on_change=changed)
-    web = AppState(config=config, store=store, templates=environment(), ingest=manager, extra={"cache": responses})
+    web = AppState(config=config, store=store, templates=environment(), ingest=manager, extra={"cache": responses},
+                   story_pages=_pages_current(store))
     if refresh_search and store.search_is_stale():
         _rebuild_search(store, manager)
     app.state.web = web
@@ -99,6 +102,14 @@ def _rebuild_search(store: Store, manager: ingest.IngestManager) -> None:
         return f"search index rebuilt in {seconds:.1f} s"
 
     manager.start_task("rebuilding the search index", rebuild)
+
+
+def _pages_current(store: Store) -> bool:
+    cursor = store.con.cursor()
+    try:
+        return pages.is_current(cursor)
+    finally:
+        cursor.close()
 
 
 def say(line: str) -> None:

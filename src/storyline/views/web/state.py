@@ -45,6 +45,7 @@ class AppState:
     templates: Environment
     ingest: Any  # ingest.IngestManager (imported there: it pulls in the pipeline)
     extra: dict[str, Any] = field(default_factory=dict)
+    story_pages: bool = False  # the store's kept story pages are current (store/pages.py); checked as it changes
 
 
 @dataclass
@@ -68,7 +69,8 @@ def state(request: Request) -> AppState:
 
 def get_reads(request: Request) -> Iterator[WebReads]:
     """Reads on a cursor of this request's own (see store/web.py)."""
-    reads = reader(state(request).store)
+    web = state(request)
+    reads = reader(web.store, pages=web.story_pages)
     try:
         yield reads
     finally:
