@@ -390,6 +390,7 @@ def test_a_stale_search_index_is_rebuilt_in_the_background_and_said(demo_db: Pat
     (tmp_path / "pages" / "one.html").write_text(lighthouse_page(), encoding="utf-8")
     config = WebConfig(db=db, ingest_root=tmp_path, ingest_workers=0)
     with TestClient(create_app(db, config=config)) as c:
+        assert c.app.state.web.ready == store_web.Ready()  # nothing is taken as ready while the job writes
         said = capsys.readouterr().err
         assert "rebuilding it in the background" in said and "can take minutes" in said
         status = api(c, "/api/ingest")["current"]
@@ -401,7 +402,7 @@ def test_a_stale_search_index_is_rebuilt_in_the_background_and_said(demo_db: Pat
         gate.set()
         job = wait_for_job(c, status["id"])
         assert job["status"] == "done" and job["warnings"][0].startswith("search index rebuilt in "), job
-        assert not c.app.state.web.store.search_is_stale()
+        assert not c.app.state.web.store.search_is_stale() and c.app.state.web.ready.search
         assert "search index rebuilt in" in capsys.readouterr().err
 
 
@@ -417,14 +418,14 @@ def test_kept_story_pages_answer_as_the_live_reads(client: TestClient, demo_db: 
         assert not pages.is_current(store.con)
         assert pages.build(store.con, store_web.MAX_EVENTS, store_web.MAX_CLAIMS, store_web.MAX_QUOTES) == 16
         assert pages.is_current(store.con)
-        live, kept = reader(store), reader(store, pages=True)
+        live, kept = reader(store), reader(store, store_web.Ready(pages=True))
         ids = [r[0] for r in store.con.execute("SELECT id FROM stories ORDER BY id").fetchall()]
         assert len(ids) == 16 and isinstance(kept.story_reads(ids[0]), store_web.StoryPage)
         for story_id in ids:
             assert story_context(kept, story_id) == story_context(live, story_id), story_id
         live.close(), kept.close()
     with TestClient(create_app(db)) as paged:
-        assert paged.app.state.web.story_pages
+        assert paged.app.state.web.ready.pages
         for story_id in ids[:4]:
             assert api(paged, f"/api/stories/{story_id}") == api(client, f"/api/stories/{story_id}")
             assert paged.get(f"/stories/{story_id}").text == client.get(f"/stories/{story_id}").text

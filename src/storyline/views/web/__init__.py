@@ -21,8 +21,8 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from storyline.store import Store, open_store, pages, search
-from storyline.store.web import set_threads, skip_pandas_probe
+from storyline.store import Store, open_store, search
+from storyline.store.web import Ready, ready, set_threads, skip_pandas_probe
 from storyline.views.web import ingest
 from storyline.views.web.cache import Guard, ResponseCache
 from storyline.views.web.render import environment
@@ -56,17 +56,17 @@ def create_app(db: Path, ingest_root: Path | None = None, *, host: str = "127.0.
     responses = ResponseCache(config.cache_entries, config.cache_bytes)
 
     def changed(job: ingest.IngestJob) -> None:
-        """A job starts or ends: the kept responses are stale, the kept story pages are read
-        only if they still match the store, and DuckDB's threads go to the pipeline while it
-        runs, back to the requests after (store/web.py set_threads)."""
+        """A job starts or ends: the kept responses are stale, what the store has ready is
+        checked again (nothing is taken as ready while the job writes), and DuckDB's threads go
+        to the pipeline while it runs, back to the requests after (store/web.py set_threads)."""
         responses.clear()
-        web.story_pages = not job.running and _pages_current(store)
+        web.ready = Ready() if job.running else ready(store)
         set_threads(store, None if job.running else config.query_threads)
 
     set_threads(store, config.query_threads)
     manager = ingest.IngestManager(config, on_change=changed)
     web = AppState(config=config, store=store, templates=environment(), ingest=manager, extra={"cache": responses},
-                   story_pages=_pages_current(store))
+                   ready=ready(store))
     if refresh_search and store.search_is_stale():
         _rebuild_search(store, manager)
     app.state.web = web
@@ -102,14 +102,6 @@ def _rebuild_search(store: Store, manager: ingest.IngestManager) -> None:
         return f"search index rebuilt in {seconds:.1f} s"
 
     manager.start_task("rebuilding the search index", rebuild)
-
-
-def _pages_current(store: Store) -> bool:
-    cursor = store.con.cursor()
-    try:
-        return pages.is_current(cursor)
-    finally:
-        cursor.close()
 
 
 def say(line: str) -> None:
