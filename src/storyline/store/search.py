@@ -128,6 +128,9 @@ def refresh(con: duckdb.DuckDBPyConnection) -> float:
                         f"SELECT termid, docid, CAST(count(*) AS INTEGER) AS tf FROM {index}.terms "
                         f"GROUP BY termid, docid) p JOIN {index}.dict d ON d.termid = p.termid "
                         f"JOIN {index}.docs s ON s.docid = p.docid ORDER BY d.term, p.docid")
+            # the top documents' names are looked up by docid: without an index that scanned all the docs
+            # (587k quotes in the 100k store), half of a search's ranking time
+            con.execute(f"CREATE UNIQUE INDEX docs_docid ON {index}.docs (docid)")
         con.execute(_MARKER)
         con.execute("DELETE FROM search_index")
         seconds = time.perf_counter() - started
