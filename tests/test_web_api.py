@@ -370,3 +370,65 @@ def test_cross_site_posts_and_foreign_hosts_are_refused(client: TestClient) -> N
     assert client.get("/", headers={"Host": "evil.example"}).status_code == 400
     same = client.post("/match", data={"text": ""}, headers={"Origin": "http://testserver"})
     assert same.status_code == 422
+
+
+def test_a_stale_search_index_is_rebuilt_in_the_background_and_said(demo_db: Path, tmp_path: Path, monkeypatch,
+                                                                      capsys) -> None:
+    """The server says at start that it rebuilds the index, answers pages meanwhile (search
+    from the previous index), refuses an ingest beside the rebuild, and says when it is done."""
+    import threading
+
+    from storyline.store import search
+
+    db = tmp_path / "stale.duckdb"
+    shutil.copy(demo_db, db)
+    with storyline.store.open_store(db) as store:
+        store.con.execute("UPDATE search_index SET articles = articles - 1")  # as a run cut short leaves it
+    gate, real = threading.Event(), search.refresh
+    monkeypatch.setattr(search, "refresh", lambda con: gate.wait(30) and real(con))
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "one.html").write_text(lighthouse_page(), encoding="utf-8")
+    config = WebConfig(db=db, ingest_root=tmp_path, ingest_workers=0)
+    with TestClient(create_app(db, config=config)) as c:
+        assert c.app.state.web.ready == store_web.Ready()  # nothing is taken as ready while the job writes
+        said = capsys.readouterr().err
+        assert "rebuilding it in the background" in said and "can take minutes" in said
+        status = api(c, "/api/ingest")["current"]
+        assert status["running"] and status["stage"] == "rebuilding the search index" and status["inputs"] == []
+        assert api(c, "/api/stories?limit=1")["total"] == 16  # the pages answer meanwhile
+        assert "<p class=\"notice\">rebuilding the search index — " in c.get("/").text  # and say what runs
+        assert api(c, "/api/search?q=Notre-Dame%20spire&scope=articles")["hits"]  # from the previous index
+        assert c.post("/api/ingest", data={"path": "pages"}).status_code == 409  # one writer at a time
+        gate.set()
+        job = wait_for_job(c, status["id"])
+        assert job["status"] == "done" and job["warnings"][0].startswith("search index rebuilt in "), job
+        assert not c.app.state.web.store.search_is_stale() and c.app.state.web.ready.search
+        assert "search index rebuilt in" in capsys.readouterr().err
+
+
+def test_kept_story_pages_answer_as_the_live_reads(client: TestClient, demo_db: Path, tmp_path: Path) -> None:
+    """Every demo story's page and JSON from the kept pages (store/pages.py, one lookup) equal
+    the live reads'; pages older than the store are not read."""
+    from storyline.store import pages
+    from storyline.views.web.stories import story_context
+
+    db = tmp_path / "paged.duckdb"
+    shutil.copy(demo_db, db)
+    with storyline.store.open_store(db) as store:
+        assert not pages.is_current(store.con)
+        assert pages.build(store.con, store_web.MAX_EVENTS, store_web.MAX_CLAIMS, store_web.MAX_QUOTES) == 16
+        assert pages.is_current(store.con)
+        live, kept = reader(store), reader(store, store_web.Ready(pages=True))
+        ids = [r[0] for r in store.con.execute("SELECT id FROM stories ORDER BY id").fetchall()]
+        assert len(ids) == 16 and isinstance(kept.story_reads(ids[0]), store_web.StoryPage)
+        for story_id in ids:
+            assert story_context(kept, story_id) == story_context(live, story_id), story_id
+        live.close(), kept.close()
+    with TestClient(create_app(db)) as paged:
+        assert paged.app.state.web.ready.pages
+        for story_id in ids[:4]:
+            assert api(paged, f"/api/stories/{story_id}") == api(client, f"/api/stories/{story_id}")
+            assert paged.get(f"/stories/{story_id}").text == client.get(f"/stories/{story_id}").text
+    with storyline.store.open_store(db) as store:
+        store.con.execute("INSERT INTO outlet_labels VALUES ('Pacific Wire', 'lean', 'centre')")  # as --outlets does
+        assert not pages.is_current(store.con)

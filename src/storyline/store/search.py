@@ -96,10 +96,12 @@ def _fingerprint(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
 
 def has_index(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the store has an index this version can search (an index built before the
-    postings tables counts as none, and is rebuilt as a stale one is)."""
-    return con.execute("SELECT count(*) FILTER (WHERE schema_name = 'main' AND table_name = 'search_index') = 1 "
+    postings tables, or before they held each term's document frequency and each document's
+    length, counts as none, and is rebuilt as a stale one is)."""
+    return con.execute("SELECT count(*) FILTER (WHERE schema_name = 'main' AND table_name = 'search_index' "
+                       "AND column_name = 'last_run') = 1 "
                        "AND count(*) FILTER (WHERE schema_name IN ('fts_main_articles', 'fts_main_quotes') "
-                       "AND table_name = 'postings') = 2 FROM duckdb_tables()").fetchone()[0]
+                       "AND table_name = 'postings' AND column_name = 'df') = 2 FROM duckdb_columns()").fetchone()[0]
 
 
 def is_stale(con: duckdb.DuckDBPyConnection) -> bool:
@@ -119,11 +121,16 @@ def refresh(con: duckdb.DuckDBPyConnection) -> float:
         con.execute(f"PRAGMA create_fts_index('articles', 'id', 'title', 'text', {_OPTIONS})")
         con.execute(f"PRAGMA create_fts_index('quotes', 'id', 'text', 'speaker', {_OPTIONS})")
         for index in INDEXES.values():
-            # counted by term id before the join: grouping the joined term strings took minutes on 10k articles
-            con.execute(f"CREATE OR REPLACE TABLE {index}.postings AS SELECT d.term, p.docid, p.tf FROM ("
+            # counted by term id before the join: grouping the joined term strings took minutes on 10k articles;
+            # the term's document frequency and the document's length with each posting: scoring then
+            # neither counts the term's postings again (a window) nor joins the docs table (590k quotes)
+            con.execute(f"CREATE OR REPLACE TABLE {index}.postings AS SELECT d.term, p.docid, p.tf, s.len, d.df FROM ("
                         f"SELECT termid, docid, CAST(count(*) AS INTEGER) AS tf FROM {index}.terms "
                         f"GROUP BY termid, docid) p JOIN {index}.dict d ON d.termid = p.termid "
-                        "ORDER BY d.term, p.docid")
+                        f"JOIN {index}.docs s ON s.docid = p.docid ORDER BY d.term, p.docid")
+            # the top documents' names are looked up by docid: without an index that scanned all the docs
+            # (587k quotes in the 100k store), half of a search's ranking time
+            con.execute(f"CREATE UNIQUE INDEX docs_docid ON {index}.docs (docid)")
         con.execute(_MARKER)
         con.execute("DELETE FROM search_index")
         seconds = time.perf_counter() - started
@@ -143,7 +150,7 @@ def _read_only(con: duckdb.DuckDBPyConnection) -> bool:
 
 # ---- searching ----------------------------------------------------------------------------
 def search(con: duckdb.DuckDBPyConnection, query: str, limit: int = 10, scope: str = "all", *, offset: int = 0,
-           rebuild: bool = True, snippets: bool = True) -> list[dict[str, Any]]:
+           rebuild: bool = True, snippets: bool = True, checked: bool = False) -> list[dict[str, Any]]:
     """Articles and/or quotes for `query` by BM25: of each kind, the `limit` best from rank
     `offset` on; articles first, then quotes. The CLI, the Store and the web app all search here.
 
@@ -151,17 +158,20 @@ def search(con: duckdb.DuckDBPyConnection, query: str, limit: int = 10, scope: s
     it has). The web server passes False: its ingest job rebuilds the index at the end of its
     run, and a rebuild inside a request would race the run's own. `snippets=False`: the hits
     without snippet and highlights, for a caller that wants the ranking alone (placing the
-    snippets of 500 articles took most of a stories-list search)."""
+    snippets of 500 articles took most of a stories-list search). `checked`: the caller knows the
+    index is there and the extension loaded in this database (the web server checks once per
+    change of the store; the two catalog queries were a millisecond of each search)."""
     if scope not in SCOPES:
         raise ValueError(f"scope must be one of {', '.join(SCOPES)}, not {scope!r}")
     if limit < 1 or offset < 0:
         raise ValueError(f"limit must be >= 1 and offset >= 0, not {limit} and {offset}")
     if rebuild and is_stale(con) and not _read_only(con):
         refresh(con)
-    if not has_index(con):
-        raise SearchUnavailable("this store has no search index yet; open it writable (or run `storyline "
-                                "search` when no other process uses it) to build one")
-    load_extension(con)
+    if not checked:
+        if not has_index(con):
+            raise SearchUnavailable("this store has no search index yet; open it writable (or run `storyline "
+                                    "search` when no other process uses it) to build one")
+        load_extension(con)
     terms = _terms(con, query)
     if not terms:  # only common words or punctuation: BM25 would score nothing anyway
         return []
@@ -193,11 +203,10 @@ def _scores(index: str, terms: list[str]) -> tuple[str, list[str]]:
     token of the corpus for every query (~100 ms on 10k articles, growing with the store);
     postings sorted by term let DuckDB skip, by its zone maps, all but the query's terms."""
     marks = ", ".join("?" * len(terms))
-    return (f"WITH p AS (SELECT docid, tf, count(*) OVER (PARTITION BY term) AS df FROM {index}.postings "
-            f"WHERE term IN ({marks})) "
+    return (f"WITH p AS (SELECT docid, tf, len, df FROM {index}.postings WHERE term IN ({marks})) "
             f"SELECT p.docid, sum(log(((st.num_docs - p.df) + 0.5) / (p.df + 0.5) + 1) * (p.tf * ({K} + 1)) "
-            f"/ (p.tf + {K} * ((1 - {B}) + {B} * (d.len / st.avgdl)))) AS score "
-            f"FROM p JOIN {index}.docs d ON d.docid = p.docid, {index}.stats st GROUP BY p.docid"), list(terms)
+            f"/ (p.tf + {K} * ((1 - {B}) + {B} * (p.len / st.avgdl)))) AS score "
+            f"FROM p, {index}.stats st GROUP BY p.docid"), list(terms)
 
 
 def _ranked(con: duckdb.DuckDBPyConnection, table: str, terms: list[str], limit: int,
@@ -206,10 +215,10 @@ def _ranked(con: duckdb.DuckDBPyConnection, table: str, terms: list[str], limit:
     (the tie-break needs columns of the table: the caller orders them)."""
     index = INDEXES[table]
     scores, params = _scores(index, terms)
-    rows = con.execute(f"WITH s AS ({scores}), cut AS (SELECT min(score) AS score FROM "
-                       "(SELECT score FROM s ORDER BY score DESC LIMIT ?)) "
-                       f"SELECT d.name, s.score FROM s JOIN {index}.docs d ON d.docid = s.docid "
-                       "WHERE s.score >= (SELECT score FROM cut)", params + [offset + limit]).fetchall()
+    rows = con.execute(f"WITH s AS ({scores}), top AS (SELECT docid, score FROM s WHERE score >= (SELECT "
+                       "min(score) FROM (SELECT score FROM s ORDER BY score DESC LIMIT ?))) "
+                       f"SELECT d.name, top.score FROM top JOIN {index}.docs d ON d.docid = top.docid",
+                       params + [offset + limit]).fetchall()
     return dict(rows)
 
 
@@ -247,7 +256,12 @@ def _quote_hits(con: duckdb.DuckDBPyConnection, terms: list[str], limit: int, of
 def _add_snippets(con: duckdb.DuckDBPyConnection, hits: list[dict[str, Any]], terms: set[str]) -> None:
     """A window of text around the first word that matched, with the matching words' spans; an
     article matched by its title alone gets its opening lines."""
-    words = {m.group() for hit in hits for m in _WORD.finditer(hit["text"] or "")}
+    # a Porter stem keeps its word's first letter (lowercased, accents stripped), so only a word
+    # starting with a term's first letter (or with a letter outside ASCII) can match: the stems of
+    # every word of ten articles were a third of a search's time
+    initials = {term[0] for term in terms if term}
+    words = {w for w in set().union(*(_WORD.findall(hit["text"] or "") for hit in hits))
+             if w[0].lower() in initials or not w[0].isascii()}
     # the stemmer is the extension's, so a snippet marks exactly what BM25 counted
     # one space-joined string: one bound value, not one per word (see store/web.py skip_pandas_probe)
     stems = dict(con.execute("SELECT w, stem(lower(strip_accents(w)), 'porter') "

@@ -22,7 +22,7 @@ import duckdb
 if TYPE_CHECKING:
     from storyline.store import Store
 
-__all__ = ["ListFilters", "WebReads", "reader", "set_threads", "skip_pandas_probe"]
+__all__ = ["ListFilters", "Ready", "StoryPage", "WebReads", "ready", "reader", "set_threads", "skip_pandas_probe"]
 
 MAX_QUOTES = 400  # a story page's who-said-what: the first quotes in date order
 MAX_EVENTS = 300
@@ -92,17 +92,82 @@ def set_threads(store: Store, threads: int | None) -> None:
         cursor.close()
 
 
-def reader(store: Store) -> WebReads:
+@dataclass(frozen=True)
+class Ready:
+    """What the store has ready, checked when the server starts and after each job (the
+    server is the store's one writer) rather than by a query per request."""
+
+    pages: bool = False  # story pages built from the store as it is (store/pages.py)
+    search: bool = False  # a search index, and the fts extension loaded in this database
+
+
+def ready(store: Store) -> Ready:
+    from storyline.store import pages, search
+
+    cursor = store.con.cursor()
+    try:
+        searchable = search.has_index(cursor)
+        if searchable:
+            try:
+                search.load_extension(cursor)
+            except search.SearchUnavailable:
+                searchable = False
+        return Ready(pages=pages.is_current(cursor), search=searchable)
+    finally:
+        cursor.close()
+
+
+def reader(store: Store, ready: Ready | None = None) -> WebReads:
     """Reads on a cursor of their own: for one request (close it after)."""
     view = copy.copy(store)
     view.con = store.con.cursor()
-    return WebReads(view)
+    return WebReads(view, ready or Ready())
+
+
+class StoryPage:
+    """One story's page rows as store/pages.py keeps them, answering the reads a story page
+    makes (the same values WebReads would return for this story)."""
+
+    def __init__(self, page: dict[str, Any]) -> None:
+        self.page = page
+
+    def story(self, story_id: str) -> dict[str, Any]:
+        return self.page["story"]
+
+    def storyline_brief(self, storyline_id: str) -> dict[str, Any] | None:
+        return self.page["storyline"]
+
+    def edges(self, storyline_id: str) -> list[dict[str, Any]]:
+        return self.page["edges"]  # those seen in the story's articles: all the page draws
+
+    def quotes_of_stories(self, story_ids: list[str], limit: int = MAX_QUOTES) -> list[dict[str, Any]]:
+        return self.page["quotes"]
+
+    def names(self, actor_ids: list[str] | set[str]) -> dict[str, tuple[str, str]]:
+        known = self.page["names"]
+        return {i: (known[i][0], known[i][1]) for i in actor_ids if i in known}
+
+    def article_briefs(self, article_ids: list[str] | set[str]) -> dict[str, dict[str, Any]]:
+        known = self.page["briefs"]
+        return {i: known[i] for i in article_ids if i in known}
 
 
 class WebReads:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, ready: Ready | None = None) -> None:
         self.store = store
         self.con = store.con
+        self.ready = ready or Ready()
+
+    def story_reads(self, story_id: str) -> WebReads | StoryPage:
+        """What a story page reads from: its kept page when the store has current ones (one
+        lookup), else these live reads."""
+        if self.ready.pages:
+            from storyline.store import pages
+
+            page = pages.read(self.con, story_id)
+            if page is not None:
+                return StoryPage(page)
+        return self
 
     def close(self) -> None:
         self.con.close()
@@ -371,13 +436,14 @@ class WebReads:
         inside a request would race the run's own. Raises search.SearchUnavailable without an index."""
         from storyline.store import search as fts
 
-        return fts.search(self.con, query, limit, scope, offset=offset, rebuild=False)
+        return fts.search(self.con, query, limit, scope, offset=offset, rebuild=False, checked=self.ready.search)
 
     def search_story_ids(self, query: str, limit: int = 500) -> list[str]:
         """The stories of the best-matching articles, best first."""
         from storyline.store import search as fts
 
-        hits = fts.search(self.con, query, limit, "articles", rebuild=False, snippets=False)
+        hits = fts.search(self.con, query, limit, "articles", rebuild=False, snippets=False,
+                          checked=self.ready.search)
         briefs = self.article_briefs([h["id"] for h in hits])
         return list(dict.fromkeys(briefs[h["id"]]["story_id"] for h in hits
                                   if h["id"] in briefs and briefs[h["id"]]["story_id"]))

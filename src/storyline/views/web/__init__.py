@@ -21,8 +21,9 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from storyline.store import open_store
-from storyline.store.web import set_threads, skip_pandas_probe
+from storyline.store import Store, open_store, search
+from storyline.store.web import Ready, ready, set_threads, skip_pandas_probe
+from storyline.views.web import ingest
 from storyline.views.web.cache import Guard, ResponseCache
 from storyline.views.web.render import environment
 from storyline.views.web.state import AppState, WebConfig, render
@@ -36,17 +37,12 @@ def create_app(db: Path, ingest_root: Path | None = None, *, host: str = "127.0.
                config: WebConfig | None = None, refresh_search: bool = True) -> FastAPI:
     """The app over the store at `db`, opened read-write now (StoreBusy when another process
     has it). `ingest_root`: the folder a path to ingest must lie in (None: uploads only)."""
-    from storyline.views.web import actors, articles, dossier, ingest, lists, stories, which
+    from storyline.views.web import actors, articles, dossier, lists, stories, which
 
     config = config or WebConfig(db=Path(db), ingest_root=Path(ingest_root).resolve() if ingest_root else None,
                                  cache_entries=int(os.environ.get("STORYLINE_WEB_CACHE", "2048")))
     skip_pandas_probe()  # a third of a story page's time went to DuckDB looking for pandas
     store = open_store(config.db)
-    if refresh_search and store.search_is_stale():
-        try:  # the server is the one writer: a stale index (a run cut short) is rebuilt once, here
-            store.refresh_search()
-        except Exception as exc:  # search says it is unavailable; the rest works
-            print(f"storyline serve: search index not rebuilt: {exc}", file=sys.stderr)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -60,14 +56,19 @@ def create_app(db: Path, ingest_root: Path | None = None, *, host: str = "127.0.
     responses = ResponseCache(config.cache_entries, config.cache_bytes)
 
     def changed(job: ingest.IngestJob) -> None:
-        """A job starts or ends: the kept responses are stale, and DuckDB's threads go to the
-        pipeline while it runs, back to the requests after (store/web.py set_threads)."""
+        """A job starts or ends: the kept responses are stale, what the store has ready is
+        checked again (nothing is taken as ready while the job writes), and DuckDB's threads go
+        to the pipeline while it runs, back to the requests after (store/web.py set_threads)."""
         responses.clear()
+        web.ready = Ready() if job.running else ready(store)
         set_threads(store, None if job.running else config.query_threads)
 
     set_threads(store, config.query_threads)
     manager = ingest.IngestManager(config, on_change=changed)
-    web = AppState(config=config, store=store, templates=environment(), ingest=manager, extra={"cache": responses})
+    web = AppState(config=config, store=store, templates=environment(), ingest=manager, extra={"cache": responses},
+                   ready=ready(store))
+    if refresh_search and store.search_is_stale():
+        _rebuild_search(store, manager)
     app.state.web = web
     for module in (lists, stories, actors, articles, which, ingest, dossier):
         app.include_router(module.router)
@@ -77,6 +78,34 @@ def create_app(db: Path, ingest_root: Path | None = None, *, host: str = "127.0.
                        hosts=hosts)
     _errors(app)
     return app
+
+
+def _rebuild_search(store: Store, manager: ingest.IngestManager) -> None:
+    """A stale index (a run cut short, a store written by another tool) rebuilt by the server,
+    the store's one writer, in the background: it takes minutes on a 100k store, and the pages
+    answer meanwhile (search from the previous index while the new one is built in its own
+    transaction; "no search index yet" when there is none). It runs as a job, so the pages
+    show it as their progress banner, no ingest writes beside it and no response is kept."""
+    say("the search index is older than the store: rebuilding it in the background "
+        "(it can take minutes on a large store; the pages answer meanwhile)")
+
+    def rebuild() -> str:
+        cursor = store.con.cursor()
+        try:
+            seconds = search.refresh(cursor)
+        except Exception as exc:  # search says it is unavailable; the rest works
+            say(f"search index not rebuilt: {exc}")
+            raise
+        finally:
+            cursor.close()
+        say(f"search index rebuilt in {seconds:.0f} s")
+        return f"search index rebuilt in {seconds:.1f} s"
+
+    manager.start_task("rebuilding the search index", rebuild)
+
+
+def say(line: str) -> None:
+    print(f"storyline serve: {line}", file=sys.stderr, flush=True)
 
 
 def _version() -> str:

@@ -18,6 +18,7 @@ import os
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -95,41 +96,39 @@ class IngestManager:
         return next((j for j in self._jobs if j.id == job_id), None)
 
     def start(self, inputs: list[str], refused: list[str] | None = None) -> IngestJob:
-        with self._lock:
-            if self._jobs and self._jobs[-1].running:
-                raise IngestBusy(f"ingest job {self._jobs[-1].id} is still running")
-            job = IngestJob(id=len(self._jobs) + 1, inputs=inputs, refused=refused or [],
-                            started=datetime.now().replace(microsecond=0).isoformat(sep=" "))
-            self._jobs.append(job)
-            if self.on_change:
-                self.on_change(job)
-            self._thread = threading.Thread(target=self._run, args=(job,), name=f"ingest-{job.id}", daemon=True)
-            self._thread.start()
-            return job
+        """Run the pipeline over `inputs` (IngestBusy while another job runs)."""
+        return self._start(IngestJob(id=0, inputs=inputs, refused=refused or []), self._pipeline)
+
+    def start_task(self, stage: str, work: Callable[[], str]) -> IngestJob:
+        """Run `work` as a job of its own (no inputs; the pages show `stage` as its progress):
+        the server's own writes, such as rebuilding a stale search index at start, take the
+        job slot, so no ingest writes beside them and no response is kept meanwhile. `work`
+        returns a line saying what it did, kept as the job's warning."""
+        return self._start(IngestJob(id=0, inputs=[], stage=stage), lambda job: job.warnings.append(work()))
 
     def wait(self, timeout: float | None = None) -> None:
         thread = self._thread
         if thread is not None:
             thread.join(timeout)
 
-    def _run(self, job: IngestJob) -> None:
-        from storyline.pipeline import Progress, run
-        from storyline.settings import Settings
+    def _start(self, job: IngestJob, work: Callable[[IngestJob], None]) -> IngestJob:
+        with self._lock:
+            if self._jobs and self._jobs[-1].running:
+                raise IngestBusy(f"ingest job {self._jobs[-1].id} is still running")
+            job.id = len(self._jobs) + 1
+            job.started = datetime.now().replace(microsecond=0).isoformat(sep=" ")
+            self._jobs.append(job)
+            if self.on_change:
+                self.on_change(job)
+            self._thread = threading.Thread(target=self._run, args=(job, work), name=f"ingest-{job.id}", daemon=True)
+            self._thread.start()
+            return job
 
-        def progress(p: Progress) -> None:
-            job.stage, job.done, job.total, job.skipped, job.failed = p.stage, p.done, p.total, p.skipped, p.failed
-
+    def _run(self, job: IngestJob, work: Callable[[IngestJob], None]) -> None:
         started = time.perf_counter()
         job.status = "running"
         try:
-            settings = Settings(db_path=self.config.db)
-            if self.config.ingest_workers is not None:
-                settings = settings.with_(workers=self.config.ingest_workers)
-            report = run(job.inputs, settings, progress=progress)
-            job.stored, job.seen, job.articles = report.stored, report.seen, report.articles
-            job.skipped_inputs = [{"source": s.source, "reason": s.reason} for s in report.skipped]
-            job.skipped, job.failed = len(report.skipped), len(report.failed)
-            job.warnings = list(report.warnings)
+            work(job)
             job.status, job.stage = "done", "done"
         except BaseException as exc:  # the thread must not die silently: the page says why
             job.status, job.stage = "failed", "failed"
@@ -139,6 +138,22 @@ class IngestManager:
             job.finished = datetime.now().replace(microsecond=0).isoformat(sep=" ")
             if self.on_change:
                 self.on_change(job)
+
+    def _pipeline(self, job: IngestJob) -> None:
+        from storyline.pipeline import Progress, run
+        from storyline.settings import Settings
+
+        def progress(p: Progress) -> None:
+            job.stage, job.done, job.total, job.skipped, job.failed = p.stage, p.done, p.total, p.skipped, p.failed
+
+        settings = Settings(db_path=self.config.db)
+        if self.config.ingest_workers is not None:
+            settings = settings.with_(workers=self.config.ingest_workers)
+        report = run(job.inputs, settings, progress=progress)
+        job.stored, job.seen, job.articles = report.stored, report.seen, report.articles
+        job.skipped_inputs = [{"source": s.source, "reason": s.reason} for s in report.skipped]
+        job.skipped, job.failed = len(report.skipped), len(report.failed)
+        job.warnings = list(report.warnings)
 
 
 # ---- the inputs -------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment
 
 from storyline.store import Store
-from storyline.store.web import WebReads, reader
+from storyline.store.web import Ready, WebReads, reader
 
 __all__ = ["AppState", "WebConfig", "Paged", "get_reads", "page_params", "render", "state"]
 
@@ -45,6 +45,7 @@ class AppState:
     templates: Environment
     ingest: Any  # ingest.IngestManager (imported there: it pulls in the pipeline)
     extra: dict[str, Any] = field(default_factory=dict)
+    ready: Ready = field(default_factory=Ready)  # what the store has ready (store/web.py), checked as it changes
 
 
 @dataclass
@@ -68,7 +69,8 @@ def state(request: Request) -> AppState:
 
 def get_reads(request: Request) -> Iterator[WebReads]:
     """Reads on a cursor of this request's own (see store/web.py)."""
-    reads = reader(state(request).store)
+    web = state(request)
+    reads = reader(web.store, web.ready)
     try:
         yield reads
     finally:

@@ -69,6 +69,7 @@ def _common(reads: WebReads, item: dict[str, Any], story_ids: list[str], edges: 
 
 
 def story_context(reads: WebReads, story_id: str) -> dict[str, Any]:
+    reads = reads.story_reads(story_id)  # type: ignore[assignment]  # the kept page answers the same reads
     story = reads.story(story_id)
     if story is None:
         raise HTTPException(404, f"no story {story_id}")
