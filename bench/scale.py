@@ -39,7 +39,10 @@ issue 8 asks it to stay near-linear from scratch and bounded per increment. What
   corpus stage, single articles are then added as a run adds them: `add_batch` of the one
   article and `run_corpus` for it, timed together, in-process (no process start, model load
   or search refresh). Three are added (two ordinary, one near copy of a stored article);
-  add_one_s is the slowest of them.
+  add_one_s is the slowest of them. The kept story pages (store/pages.py) are written after
+  each corpus stage as a run writes them, apart from it as the search index is, and timed apart:
+  pages_s_* from scratch, pages_add_one_s after each added article (the slowest). Peak RSS
+  covers them.
 
 Targets (issue 8): growth = corpus_s(largest) / corpus_s(smallest) <= 12 for 10k -> 100k,
 add_one_s <= 2, peak RSS <= 1.5 GB (the measuring subprocesses'; the builder's is reported
@@ -607,12 +610,15 @@ def measure(db: Path, extra: Path | None) -> dict:
         out["taken"] = taken
         out["corpus_rss_mb"] = rss_mb()
         t = time.perf_counter()
+        out["pages"] = store.refresh_pages()  # as a run does after its corpus stage, apart from it
+        out["pages_s"] = time.perf_counter() - t
+        t = time.perf_counter()
         run_corpus(store, settings)
         out["nothing_new_s"] = time.perf_counter() - t
         if extra:
             added = [_with_defaults(record) for record in pickle.loads(extra.read_bytes())]
             run_id = store.start_run(["bench/scale.py add one"])
-            times, story_times = [], []
+            times, story_times, page_times = [], [], []
             for record in added:
                 t = time.perf_counter()
                 store.add_batch(run_id, [record], [])
@@ -620,9 +626,13 @@ def measure(db: Path, extra: Path | None) -> dict:
                 run_corpus(store, settings, lambda stage, seen=seen: seen.append((stage, time.perf_counter())))
                 times.append(time.perf_counter() - t)
                 story_times.append(_story_seconds(seen, t + times[-1]))
+                t = time.perf_counter()
+                store.refresh_pages()
+                page_times.append(time.perf_counter() - t)
             store.finish_run(run_id, None)
             out["add_one_each_s"] = [round(x, 4) for x in times]
             out["add_one_story_each_s"] = [round(x, 4) for x in story_times]
+            out["add_one_pages_each_s"] = [round(x, 4) for x in page_times]
         stats = store.stats()
         out["actors"], out["duplicates"], out["quotes"] = stats["actors"], stats["duplicates"], stats["quotes"]
         out.update({key: stats[key] for key in ("stories", "storylines", "events", "claims")})
@@ -722,11 +732,13 @@ def main() -> None:
                   f"{r['quotes']} quotes; again with nothing new {r['nothing_new_s']:.3f}s; "
                   f"peak RSS {r['peak_rss_mb']:.0f} MB (after opening {r['open_rss_mb']:.0f} MB)", flush=True)
             print(f"  of which the story layer {r['story_s']:.2f}s -> {r['stories']} stories, "
-                  f"{r['storylines']} storylines, {r['events']} events, {r['claims']} claims", flush=True)
+                  f"{r['storylines']} storylines, {r['events']} events, {r['claims']} claims; then the story "
+                  f"pages (apart, as the search index) {r['pages_s']:.2f}s", flush=True)
             if "add_one_each_s" in r:
                 print(f"  one article added to it (add_batch + corpus stage), each: "
                       f"{', '.join(f'{x:.3f}s' for x in r['add_one_each_s'])}; the story layer's part: "
-                      f"{', '.join(f'{x:.3f}s' for x in r['add_one_story_each_s'])}", flush=True)
+                      f"{', '.join(f'{x:.3f}s' for x in r['add_one_story_each_s'])}; its story pages after: "
+                      f"{', '.join(f'{x:.3f}s' for x in r['add_one_pages_each_s'])}", flush=True)
     finally:
         if tmp:
             tmp.cleanup()
@@ -740,6 +752,8 @@ def main() -> None:
     summary["story_growth"] = round(results[large]["story_s"] / max(results[small]["story_s"], 1e-9), 2)
     summary["story_add_one_s"] = max(results[large]["add_one_story_each_s"])
     summary.update({f"corpus_cpu_s_{label(s)}": round(results[s]["corpus_cpu_s"], 2) for s in sizes})
+    summary.update({f"pages_s_{label(s)}": round(results[s]["pages_s"], 3) for s in sizes})
+    summary["pages_add_one_s"] = max(results[large]["add_one_pages_each_s"])
     summary.update(sizes=sizes, dates=args.dates, size_ratio=large / small, build_s=round(build_s, 1),
                    build_rss_mb=round(build_rss), add_one_each_s=results[large]["add_one_each_s"],
                    duplicates=results[large]["duplicates"], actors=results[large]["actors"],

@@ -151,3 +151,26 @@ def decide_again(stats: dict[str, Weight], changed, owner: dict[str, str]) -> tu
     group = resolve({k: stats[k] for k in support})
     owner.update({k: group[k] for k in affected})
     return affected, support
+
+
+def assert_story_pages_current(db: Path) -> int:
+    """Every story of the store has its kept page (store/pages.py), and each page shows what
+    the live reads show for that story; returns the stories checked."""
+    from storyline.store import open_store, pages
+    from storyline.store.web import Ready, reader
+    from storyline.views.web.stories import story_context
+
+    with open_store(db, read_only=True) as store:
+        assert pages.is_complete(store.con)
+        ids = [r[0] for r in store.con.execute("SELECT id FROM stories ORDER BY id").fetchall()]
+        kept_ids = [r[0] for r in store.con.execute("SELECT story_id FROM story_pages ORDER BY story_id").fetchall()]
+        assert kept_ids == ids  # one page per story, none for a story merged away
+        live, kept = reader(store), reader(store, Ready(pages=True))
+        try:
+            for story_id in ids:
+                assert kept.story_reads(story_id) is not kept
+                assert story_context(kept, story_id) == story_context(live, story_id), story_id
+        finally:
+            live.close()
+            kept.close()
+    return len(ids)

@@ -167,7 +167,7 @@ def test_progress_has_a_total_and_names_each_stage(tmp_path: Path) -> None:
                            progress=lambda s: states.append((s.stage, s.done, s.total)))
     stages = list(dict.fromkeys(stage for stage, _, _ in states))
     assert stages == ["starting workers", "analysing", "corpus: near-duplicates", "corpus: actors and quotes",
-                      "corpus: stories", "corpus: storylines, timeline and claims", "search index"]
+                      "corpus: stories", "corpus: storylines, timeline and claims", "story pages", "search index"]
     analysing = [(done, total) for stage, done, total in states if stage == "analysing"]
     assert analysing[-1] == (4, 4)
     assert all(total in (None, 4) for _, total in analysing)

@@ -21,7 +21,7 @@ from storyline.settings import Settings
 from storyline.store import open_store
 from storyline.store.corpus import CorpusTables
 from storyline.views.cli import app
-from tests.conftest import BODY, decide_again, page
+from tests.conftest import BODY, assert_story_pages_current, decide_again, page
 
 DEMO = Path(storyline.__file__).parent / "demo" / "corpus"
 
@@ -105,6 +105,7 @@ def test_demo_in_three_runs_equals_one_run_and_rebuild(tmp_path: Path, monkeypat
     assert len(expected["actors"]) > 150 and len(expected["quotes"]) > 50
     assert storyline.dossier(grown) == expected
     assert_matches_reference(whole)
+    assert assert_story_pages_current(grown) == assert_story_pages_current(whole) == len(expected["stories"])
 
     with open_store(grown) as store:
         assert store.corpus.watermark() == 31
@@ -302,6 +303,7 @@ def test_synthetic_records_in_many_runs_equal_one_run(tmp_path: Path, seed: int)
                 run_id = store.start_run([name])
                 store.add_batch(run_id, batch, [])
                 pipeline.run_corpus(store, Settings(db_path=stores[name]))
+                store.refresh_pages()  # as a run does after its corpus stage
                 store.finish_run(run_id, store.duplicate_count())
     grown = storyline.dossier(stores["grown"])
     whole = storyline.dossier(stores["whole"])
@@ -317,6 +319,7 @@ def test_synthetic_records_in_many_runs_equal_one_run(tmp_path: Path, seed: int)
     assert all(x in alive for s in grown["stories"] + grown["storylines"] for x in s["actors"])
     assert all(x in alive for e in grown["events"] for x in e["actors"])
     assert all(e["source"] in alive and e["target"] in alive for e in grown["actor_edges"])
+    assert assert_story_pages_current(stores["grown"]) == len(grown["stories"])
     with open_store(stores["grown"]) as store:
         rebuild(store, Settings(db_path=stores["grown"]))
     assert storyline.dossier(stores["grown"]) == whole

@@ -407,28 +407,34 @@ def test_a_stale_search_index_is_rebuilt_in_the_background_and_said(demo_db: Pat
 
 
 def test_kept_story_pages_answer_as_the_live_reads(client: TestClient, demo_db: Path, tmp_path: Path) -> None:
-    """Every demo story's page and JSON from the kept pages (store/pages.py, one lookup) equal
-    the live reads'; pages older than the store are not read."""
+    """The corpus stage keeps every story's page (store/pages.py, one lookup): each shows what the
+    live reads show, the server answers the same with or without them, and new outlet labels
+    (every outlet comparison derived again) leave them current."""
     from storyline.store import pages
-    from storyline.views.web.stories import story_context
+    from tests.conftest import assert_story_pages_current
 
+    assert client.app.state.web.ready.pages
     db = tmp_path / "paged.duckdb"
     shutil.copy(demo_db, db)
-    with storyline.store.open_store(db) as store:
-        assert not pages.is_current(store.con)
-        assert pages.build(store.con, store_web.MAX_EVENTS, store_web.MAX_CLAIMS, store_web.MAX_QUOTES) == 16
-        assert pages.is_current(store.con)
-        live, kept = reader(store), reader(store, store_web.Ready(pages=True))
+    assert assert_story_pages_current(db) == 16
+    with storyline.store.open_store(db, read_only=True) as store:
         ids = [r[0] for r in store.con.execute("SELECT id FROM stories ORDER BY id").fetchall()]
-        assert len(ids) == 16 and isinstance(kept.story_reads(ids[0]), store_web.StoryPage)
-        for story_id in ids:
-            assert story_context(kept, story_id) == story_context(live, story_id), story_id
-        live.close(), kept.close()
-    with TestClient(create_app(db)) as paged:
-        assert paged.app.state.web.ready.pages
-        for story_id in ids[:4]:
-            assert api(paged, f"/api/stories/{story_id}") == api(client, f"/api/stories/{story_id}")
-            assert paged.get(f"/stories/{story_id}").text == client.get(f"/stories/{story_id}").text
+        before = {story_id: pages.read(store.con, story_id) for story_id in ids}
+    labels = tmp_path / "labels.csv"
+    labels.write_text("outlet,lean\nPacific Wire,centre\nHarbor Ledger,left\n", encoding="utf-8")
+    storyline.run([DEMO], db=db, workers=0, outlets=labels)  # nothing new: the labels only
+    assert assert_story_pages_current(db) == 16
     with storyline.store.open_store(db) as store:
-        store.con.execute("INSERT INTO outlet_labels VALUES ('Pacific Wire', 'lean', 'centre')")  # as --outlets does
-        assert not pages.is_current(store.con)
+        assert sum(pages.read(store.con, story_id) != before[story_id] for story_id in ids) > 0
+        store.con.execute("DELETE FROM meta WHERE key = ?", [pages.STAMP])  # as a store of before the pages
+    storyline.run([DEMO], db=db, workers=0, outlets=labels)  # a run builds what is missing
+    assert assert_story_pages_current(db) == 16
+    plain = tmp_path / "live.duckdb"
+    shutil.copy(demo_db, plain)
+    with storyline.store.open_store(plain) as store:
+        store.con.execute("DELETE FROM meta WHERE key = ?", [pages.STAMP])
+    with TestClient(create_app(plain)) as live:  # the live reads answer as the kept pages do
+        assert not live.app.state.web.ready.pages
+        for story_id in ids[:4]:
+            assert api(live, f"/api/stories/{story_id}") == api(client, f"/api/stories/{story_id}")
+            assert live.get(f"/stories/{story_id}").text == client.get(f"/stories/{story_id}").text

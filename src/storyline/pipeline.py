@@ -59,7 +59,7 @@ class Progress:
     """What a progress display needs: the stage by name, and for the document stage the count
     done out of the total (None while the inputs are still being counted)."""
 
-    stage: str  # starting workers | analysing | corpus: near-duplicates | corpus: actors and quotes | search index
+    stage: str  # starting workers | analysing | corpus: ... | story pages | search index
     done: int = 0
     total: int | None = None
     skipped: int = 0
@@ -147,6 +147,8 @@ def run(paths: Iterable[str | Path], settings: Settings | None = None,
                     supervisor.close()
                     supervisor = None
                 run_corpus(store, settings, tell)
+                tell("story pages")
+                store.refresh_pages()  # once per run, as the search index
                 tell("search index")
                 try:
                     store.refresh_search()  # once per run: DuckDB's FTS index is a snapshot

@@ -24,7 +24,7 @@ from storyline.corpus.duplicates import jaccard, layout, regroup
 from storyline.corpus.outlets import read_outlet_labels
 from storyline.corpus.story_stage import relabel, update_stories
 from storyline.settings import Settings
-from storyline.store import Store
+from storyline.store import Store, pages
 from storyline.store.corpus import CorpusTables
 from storyline.store.stories import StoryTables
 
@@ -56,17 +56,27 @@ def _run(store: Store, settings: Settings, tell: Tell | None, from_scratch: bool
             tables.reset(shape)
             from_scratch = True
         count, last = tables.begin(tables.watermark())
+        lines: set[str] = set()  # what the kept story pages show changed in: these storylines'
+        stories: set[str] = set()  # stories, these stories, the stories of these articles
+        articles: set[str] = set()
         if count:
             if tell:
                 tell("corpus: near-duplicates")
-            _duplicates(tables, shape.threshold)
+            articles = _duplicates(tables, shape.threshold)
             if tell:
                 tell("corpus: actors and quotes")
             moved, renamed = _actors(tables, from_scratch)
-            update_stories(StoryTables(store), from_scratch, tell, moved, renamed)
+            renamed_keys = set() if from_scratch else tables.renamed_keys()
+            lines, stories = update_stories(StoryTables(store), from_scratch, tell, moved, renamed)
+            if renamed_keys:
+                stories |= StoryTables(store).stories_with_keys(renamed_keys)
             tables.set_watermark(last)
         if settings.outlets is not None:
-            relabel(StoryTables(store), read_outlet_labels(settings.outlets), tell)
+            lines |= relabel(StoryTables(store), read_outlet_labels(settings.outlets), tell)
+        if from_scratch:
+            pages.mark_all(store.con)
+        else:
+            pages.mark(store.con, lines, stories, articles)
         store.con.execute("COMMIT")
     except BaseException:
         store.con.execute("ROLLBACK")
@@ -74,7 +84,8 @@ def _run(store: Store, settings: Settings, tell: Tell | None, from_scratch: bool
     return count
 
 
-def _duplicates(tables: CorpusTables, threshold: float) -> None:
+def _duplicates(tables: CorpusTables, threshold: float) -> set[str]:
+    """Returns the stored articles that got another original (or none)."""
     pairs = tables.candidate_pairs()
     signatures = tables.signatures({article_id for pair in pairs for article_id in pair})
     confirmed = []
@@ -83,11 +94,12 @@ def _duplicates(tables: CorpusTables, threshold: float) -> None:
         if estimate is not None and estimate >= threshold:
             confirmed.append((a, b))
     if not confirmed:
-        return
+        return set()
     groups = tables.duplicate_groups({article_id for pair in confirmed for article_id in pair})
     grouped = regroup(confirmed, {article_id: (original, rank) for article_id, (original, rank, _) in groups.items()})
-    tables.set_duplicates({article_id: original for article_id, original in grouped.items()
-                           if original != groups[article_id][2]})
+    changed = {article_id: original for article_id, original in grouped.items() if original != groups[article_id][2]}
+    tables.set_duplicates(changed)
+    return set(changed)
 
 
 def _actors(tables: CorpusTables, from_scratch: bool) -> tuple[set[str], dict[str, str]]:

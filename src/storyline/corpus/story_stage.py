@@ -64,10 +64,13 @@ ARTICLES_AT_ONCE = 3000
 
 
 def update_stories(tables: StoryTables, from_scratch: bool, tell: Tell | None = None,
-                   moved_keys: set[str] | None = None, renamed: dict[str, str] | None = None) -> None:
+                   moved_keys: set[str] | None = None,
+                   renamed: dict[str, str] | None = None) -> tuple[set[str], set[str]]:
     """`moved_keys`: actor keys the actor stage gave to another actor in this update;
     `renamed`: actors gone, each with the one that took it in. Stored profiles are made to name
-    the actors of now, and the storylines whose articles hold a moved key are derived again."""
+    the actors of now, and the storylines whose articles hold a moved key are derived again.
+    Returns what changed: the storylines derived again (as they were and as they are), and the
+    stories derived again or merged away."""
     if from_scratch:
         tables.reset()
     stale: set[str] = set()
@@ -80,7 +83,7 @@ def update_stories(tables: StoryTables, from_scratch: bool, tell: Tell | None = 
     grown, gone = _cluster(tables)
     memory.release()
     if not grown and not gone and not stale:
-        return
+        return set(), set()
     if tell:
         tell("corpus: storylines, timeline and claims")
     changed = grown | stale
@@ -88,7 +91,7 @@ def update_stories(tables: StoryTables, from_scratch: bool, tell: Tell | None = 
     stale -= gone | set().union(*lines.values()) if lines else gone
     if stale:
         lines.update(_storylines(tables, stale))
-    _derive(tables, lines, gone, changed)
+    return _derive(tables, lines, gone, changed), set().union(*lines.values(), gone)
 
 
 def _rename(tables: StoryTables, renamed: dict[str, str]) -> None:
@@ -108,15 +111,15 @@ def _rename(tables: StoryTables, renamed: dict[str, str]) -> None:
     tables.rename_df(renamed)
 
 
-def relabel(tables: StoryTables, labels: dict[str, dict[str, str]], tell: Tell | None = None) -> None:
+def relabel(tables: StoryTables, labels: dict[str, dict[str, str]], tell: Tell | None = None) -> set[str]:
     """New outlet labels: every story's outlet comparison is derived again (nothing else
-    depends on them). Unchanged labels change nothing."""
+    depends on them). Unchanged labels change nothing. Returns the storylines derived again."""
     if labels == tables.outlet_labels():
-        return
+        return set()
     tables.set_outlet_labels(labels)
     if tell:
         tell("corpus: outlet labels")
-    _derive(tables, tables.all_storylines(), set())
+    return _derive(tables, tables.all_storylines(), set())
 
 
 # ---- 1. stories ---------------------------------------------------------------------------
@@ -197,15 +200,18 @@ def _storylines(tables: StoryTables, story_ids: set[str]) -> dict[str, set[str]]
 
 # ---- 3. results ---------------------------------------------------------------------------
 
-def _derive(tables: StoryTables, lines: dict[str, set[str]], gone: set[str], changed: set[str] | None = None) -> None:
+def _derive(tables: StoryTables, lines: dict[str, set[str]], gone: set[str],
+            changed: set[str] | None = None) -> set[str]:
     """The results of these storylines, derived again: a group of storylines at a time, each
     group's records read in one query per table. `changed`: the stories whose articles or actors
-    changed (None: all); in a large storyline the others keep their results."""
+    changed (None: all); in a large storyline the others keep their results. Returns the
+    storylines whose rows were dropped: these, and those the stories were in before."""
     every_story = set().union(*lines.values()) if lines else set()
     sizes = tables.line_sizes(lines)
     large = {line: stories for line, stories in lines.items() if sizes.get(line, 0) > MERGED_ARTICLES}
     kept = tables.kept_stories(large, MERGED_ARTICLES) - (every_story if changed is None else changed)
-    tables.drop_results(every_story | gone, list(lines) + sorted(tables.storylines_of(every_story | gone)), kept)
+    dropped = set(lines) | tables.storylines_of(every_story | gone)
+    tables.drop_results(every_story | gone, sorted(dropped), kept)
     labels = tables.outlet_labels()
     for group in _batches(sorted(set(lines) - set(large)), sizes):
         _derive_group(tables, {i: lines[i] for i in group}, labels)
@@ -214,6 +220,7 @@ def _derive(tables: StoryTables, lines: dict[str, set[str]], gone: set[str], cha
         _derive_large(tables, line_id, large[line_id] - kept, labels)
     for group in _batches(sorted(lines), sizes):  # one statement for 4,334 storylines ran out of DuckDB's memory
         tables.write_graphs(group, GRAPH_ACTORS, GRAPH_NODES, EDGES_PER_STORYLINE, ARTICLE_IDS_CAP)
+    return dropped
 
 
 def _batches(ids: list[str], sizes: dict[str, int]) -> Iterator[list[str]]:

@@ -43,7 +43,7 @@ _PAGED = itertools.count()  # names of the temporary tables Store._ordered pages
 # 4: articles.language (detected in extract) and articles.analysis (what ran on each article)
 # 5: article_terms.seq, the table kept in seq order (the clustering reads a chunk's row groups)
 # 6: actor_keys.skeleton and .initials (the actor neighbourhood's lookups; token columns hold
-#    transliteration skeletons)
+#    transliteration skeletons); story_pages (each story's web page, kept by the corpus stage)
 SCHEMA_VERSION = 6
 
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
@@ -633,6 +633,13 @@ class Store:
         from storyline.store import search
 
         return search.refresh(self.con)
+
+    def refresh_pages(self) -> int:
+        """Write again the kept story pages the last corpus stages changed (all of them on a store
+        that has none yet): at the end of a run, as the search index. Returns the pages written."""
+        from storyline.store import pages
+
+        return pages.update(self.con)
 
     def search_is_stale(self) -> bool:
         from storyline.store import search

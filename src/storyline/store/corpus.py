@@ -75,7 +75,7 @@ class CorpusTables:
         (how many, last seq)."""
         self.con.execute("CREATE OR REPLACE TEMP TABLE corpus_new AS SELECT id, seq FROM articles "
                          "WHERE seq > ? AND seq <= coalesce(?, seq)", [since, until])
-        self.con.execute("CREATE OR REPLACE TEMP TABLE corpus_dropped (id VARCHAR, name VARCHAR)")
+        self.con.execute("CREATE OR REPLACE TEMP TABLE corpus_dropped (id VARCHAR, name VARCHAR, kind VARCHAR)")
         count, top = self.con.execute("SELECT count(*), coalesce(max(seq), 0) FROM corpus_new").fetchone()
         return count, top
 
@@ -216,10 +216,17 @@ class CorpusTables:
     def drop_actors(self, actor_ids: set[str]) -> None:
         """Remove the records of `actor_ids` (to be written again), remembering their names:
         a quote whose speaker was renamed is named again (`attribute_quotes`)."""
-        rows.write(self.con, "INSERT INTO corpus_dropped (id, name) SELECT a.id, a.name FROM actors a "
+        rows.write(self.con, "INSERT INTO corpus_dropped (id, name, kind) SELECT a.id, a.name, a.kind FROM actors a "
                              "JOIN {rows} r ON r.id = a.id", id=sorted(actor_ids))
         self.con.execute("DELETE FROM actors USING corpus_dropped d WHERE actors.id = d.id")
         self.con.execute("DELETE FROM actor_aliases USING corpus_dropped d WHERE actor_aliases.actor_id = d.id")
+
+    def renamed_keys(self) -> set[str]:
+        """The keys of the actors written again with another name or kind than they had
+        (`drop_actors`): what the pages naming them show changed."""
+        return {r[0] for r in self.con.execute(
+            "SELECT k.key FROM actor_keys k JOIN actors a ON a.id = k.actor_id JOIN corpus_dropped d ON d.id = a.id "
+            "WHERE d.name <> a.name OR d.kind <> a.kind").fetchall()}
 
     def write_actors(self, actors: list[dict]) -> None:
         rows.write(self.con, "INSERT INTO actors (id, key, name, kind, mentions, roles) "

@@ -292,6 +292,14 @@ CREATE TABLE IF NOT EXISTS actor_edges (    -- the actor graph, per storyline
     weight       INTEGER NOT NULL,
     articles     VARCHAR[] NOT NULL
 );
+CREATE TABLE IF NOT EXISTS story_pages (    -- what a story's web page shows, kept (store/pages.py)
+    story_id VARCHAR NOT NULL,
+    page     BLOB NOT NULL                 -- JSON, zlib-compressed (a 100k store's pages are 1 GB of JSON)
+);
+CREATE TABLE IF NOT EXISTS story_pages_pending (  -- what the corpus stage changed since (store/pages.py)
+    kind VARCHAR NOT NULL,                 -- storyline | story | article
+    id   VARCHAR NOT NULL
+);
 CREATE TABLE IF NOT EXISTS outlet_labels (  -- from `analyze --outlets FILE`
     outlet VARCHAR NOT NULL,
     label  VARCHAR NOT NULL,               -- the CSV column: country, lean, owner, ...

@@ -19,14 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from storyline.store.pages import MAX_CLAIMS, MAX_EVENTS, MAX_QUOTES  # what a story page shows at most
+
 if TYPE_CHECKING:
     from storyline.store import Store
 
 __all__ = ["ListFilters", "Ready", "StoryPage", "WebReads", "ready", "reader", "set_threads", "skip_pandas_probe"]
-
-MAX_QUOTES = 400  # a story page's who-said-what: the first quotes in date order
-MAX_EVENTS = 300
-MAX_CLAIMS = 200
 
 
 @dataclass
@@ -97,7 +95,7 @@ class Ready:
     """What the store has ready, checked when the server starts and after each job (the
     server is the store's one writer) rather than by a query per request."""
 
-    pages: bool = False  # story pages built from the store as it is (store/pages.py)
+    pages: bool = False  # every story's page kept (store/pages.py)
     search: bool = False  # a search index, and the fts extension loaded in this database
 
 
@@ -112,7 +110,7 @@ def ready(store: Store) -> Ready:
                 search.load_extension(cursor)
             except search.SearchUnavailable:
                 searchable = False
-        return Ready(pages=pages.is_current(cursor), search=searchable)
+        return Ready(pages=pages.is_complete(cursor), search=searchable)
     finally:
         cursor.close()
 
@@ -159,8 +157,8 @@ class WebReads:
         self.ready = ready or Ready()
 
     def story_reads(self, story_id: str) -> WebReads | StoryPage:
-        """What a story page reads from: its kept page when the store has current ones (one
-        lookup), else these live reads."""
+        """What a story page reads from: its kept page (one lookup), else these live reads (a
+        store whose pages are not built yet)."""
         if self.ready.pages:
             from storyline.store import pages
 

@@ -292,6 +292,7 @@ def rebuild(db: Path = DB, quiet: bool = QUIET,
                               "add --reanalyze to give them key terms, events and figures", highlight=False)
     with _status("rebuilding the corpus results", quiet), open_store(db) as store:
         articles = rebuild_corpus(store, _settings(db))
+        store.refresh_pages()
         note = None
         try:
             store.refresh_search()
