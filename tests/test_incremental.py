@@ -20,6 +20,7 @@ from storyline.model import AnalyzedArticle, Article, ArticleActor, Mention, Quo
 from storyline.settings import Settings
 from storyline.store import open_store
 from storyline.store.corpus import CorpusTables
+from storyline.store.stories import StoryTables
 from storyline.views.cli import app
 from tests.conftest import BODY, assert_story_pages_current, decide_again, page
 
@@ -380,3 +381,23 @@ def test_transliterated_spellings_in_different_runs_equal_one_run(tmp_path: Path
     assert said == {"ice": "Yusuf Mahmoud", "ship": "Yusuf Mahmoud", "proved": "Yusuf Mahmoud"}
     assert dossier == storyline.dossier(whole)
     assert_matches_reference(grown)
+
+
+@pytest.mark.slow
+def test_storylines_derived_in_many_groups_equal_one_group(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large run derives its storylines a group of articles at a time, their sentences cut out
+    for every group in one pass (`StoryTables.gather_sentences`): the same results as one group."""
+    one = tmp_path / "one.duckdb"
+    run(sorted(p for p in DEMO.rglob("*") if p.is_file()), one)
+    gathered = []
+    monkeypatch.setattr(story_stage, "ARTICLES_AT_ONCE", 4)
+    gather = StoryTables.gather_sentences
+    monkeypatch.setattr(StoryTables, "gather_sentences",
+                        lambda self, group_of, first: gathered.append(len(set(group_of.values()))) or
+                        gather(self, group_of, first))
+    many = tmp_path / "many.duckdb"
+    run(sorted(p for p in DEMO.rglob("*") if p.is_file()), many)
+    assert gathered and gathered[0] > 3
+    expected = storyline.dossier(one)
+    assert sum(len(s["summary"]) for s in expected["stories"]) > 10 and expected["events"]
+    assert storyline.dossier(many) == expected

@@ -213,9 +213,14 @@ def _derive(tables: StoryTables, lines: dict[str, set[str]], gone: set[str],
     dropped = set(lines) | tables.storylines_of(every_story | gone)
     tables.drop_results(every_story | gone, sorted(dropped), kept)
     labels = tables.outlet_labels()
-    for group in _batches(sorted(set(lines) - set(large)), sizes):
-        _derive_group(tables, {i: lines[i] for i in group}, labels)
+    groups = list(_batches(sorted(set(lines) - set(large)), sizes))
+    if len(groups) > 1:  # the sentences of every group cut out in one pass over the texts
+        tables.gather_sentences({story: n for n, group in enumerate(groups) for line in group for story in lines[line]},
+                                SUMMARY_SENTENCES)
+    for n, group in enumerate(groups):
+        _derive_group(tables, {i: lines[i] for i in group}, labels, n if len(groups) > 1 else None)
         memory.release()
+    tables.drop_gathered()
     for line_id in sorted(large):
         _derive_large(tables, line_id, large[line_id] - kept, labels)
     for group in _batches(sorted(lines), sizes):  # one statement for 4,334 storylines ran out of DuckDB's memory
@@ -237,9 +242,11 @@ def _batches(ids: list[str], sizes: dict[str, int]) -> Iterator[list[str]]:
         yield group
 
 
-def _read(tables: StoryTables, story_ids: set[str]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def _read(tables: StoryTables, story_ids: set[str],
+          group: int | None = None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The articles of these stories (seq order) and their records: event and claim mentions,
-    quotes, actors, and the sentences the results may quote."""
+    quotes, actors, and the sentences the results may quote (`group`: their number in
+    `StoryTables.gather_sentences`, which cut them out already)."""
     articles = tables.members(story_ids)
     ids = [a["id"] for a in articles]
     records = {"events": _by_article(tables.event_mentions(ids)), "claims": _by_article(tables.claim_mentions(ids)),
@@ -247,12 +254,12 @@ def _read(tables: StoryTables, story_ids: set[str]) -> tuple[list[dict[str, Any]
     wanted = {(a["id"], i) for a in articles for i in range(min(a["n_sentences"], SUMMARY_SENTENCES))}
     wanted |= {(m["article_id"], m["sentence"]) for key in ("events", "claims") for found in records[key].values()
                for m in found}
-    records["sentences"] = tables.sentences(sorted(wanted))
+    records["sentences"] = tables.sentences(sorted(wanted), group)
     return articles, records
 
 
-def _derive_group(tables: StoryTables, lines: dict[str, set[str]], labels: dict) -> None:
-    articles, records = _read(tables, set().union(*lines.values()))
+def _derive_group(tables: StoryTables, lines: dict[str, set[str]], labels: dict, group: int | None = None) -> None:
+    articles, records = _read(tables, set().union(*lines.values()), group)
     line_of = {story: line for line, stories in lines.items() for story in stories}
     members: dict[str, list[dict[str, Any]]] = {line: [] for line in lines}
     for article in articles:

@@ -248,10 +248,42 @@ class StoryTables:
             "a.duplicate_of, len(a.sentences) AS n_sentences FROM articles a JOIN {rows} r ON r.id = a.story_id "
             "ORDER BY a.seq", id=sorted(set(story_ids)))
 
-    def sentences(self, wanted: Sequence[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    def gather_sentences(self, group_of: dict[str, int], first: int) -> None:
+        """Cut out, in one pass over the texts, the sentences the results of these stories may
+        quote (each article's `first` sentences and those of its event and figure mentions),
+        kept in the order of their stories' groups (`group_of`: story id -> its group's number),
+        so that `sentences(..., group)` reads its group's rows alone. Read group by group, a
+        join of each group's articles with the texts read every text once per group: 0.63 s
+        per 3,000 articles at 100k against 0.12 s at 10k, the one part of a from-scratch stage
+        that grew with the square of the store."""
+        self.con.execute("CREATE OR REPLACE TEMP TABLE derive_groups (story_id VARCHAR, grp INTEGER)")
+        rows.write(self.con, "INSERT INTO derive_groups SELECT story_id, grp FROM {rows}",
+                   story_id=list(group_of), grp=list(group_of.values()))
+        cut = "substring(a.text, a.sentences[i + 1].start_char + 1, a.sentences[i + 1].end_char - " \
+              "a.sentences[i + 1].start_char)"
+        self.con.execute(
+            "CREATE OR REPLACE TEMP TABLE derive_sentences AS SELECT grp, article_id, unnest(idxs) AS idx, "
+            f"unnest(texts) AS text FROM (SELECT g.grp, a.id AS article_id, w.idxs, list_transform(w.idxs, i -> {cut}) "
+            "AS texts FROM articles a JOIN derive_groups g ON g.story_id = a.story_id JOIN (SELECT article_id, "
+            "list(DISTINCT idx) AS idxs FROM (SELECT a.id AS article_id, unnest(range(least(len(a.sentences), ?))) "
+            "AS idx FROM articles a JOIN derive_groups g ON g.story_id = a.story_id UNION ALL SELECT article_id, "
+            "sentence FROM event_mentions UNION ALL SELECT article_id, sentence FROM claim_mentions) "
+            "GROUP BY article_id) w ON w.article_id = a.id) ORDER BY grp", [first])
+
+    def drop_gathered(self) -> None:
+        self.con.execute("DROP TABLE IF EXISTS derive_groups")
+        self.con.execute("DROP TABLE IF EXISTS derive_sentences")
+
+    def sentences(self, wanted: Sequence[tuple[str, int]], group: int | None = None) -> dict[tuple[str, int], str]:
         """The text of these (article id, sentence index) pairs, cut out by DuckDB: a storyline's
         results quote a few sentences of each article, and reading whole texts into Python for them
-        held a large storyline's every text at once."""
+        held a large storyline's every text at once. `group`: the pairs are in that group of
+        `gather_sentences`."""
+        if group is not None:
+            asked = set(wanted)
+            return {(article_id, idx): text.strip() for article_id, idx, text in self.con.execute(
+                "SELECT article_id, idx, text FROM derive_sentences WHERE grp = ?", [group]).fetchall()
+                if text is not None and (article_id, idx) in asked}
         found = rows.read(
             self.con, "SELECT r.article_id, r.idx, substring(a.text, a.sentences[r.idx + 1].start_char + 1, "
                       "a.sentences[r.idx + 1].end_char - a.sentences[r.idx + 1].start_char) "
