@@ -293,7 +293,7 @@ CREATE TABLE IF NOT EXISTS actor_edges (    -- the actor graph, per storyline
     articles     VARCHAR[] NOT NULL
 );
 CREATE TABLE IF NOT EXISTS story_pages (    -- what a story's web page shows, kept (store/pages.py)
-    story_id VARCHAR NOT NULL,
+    story_id VARCHAR PRIMARY KEY,          -- a page is a key lookup (a scan took 35 ms at 100k)
     page     BLOB NOT NULL                 -- JSON, zlib-compressed (a 100k store's pages are 1 GB of JSON)
 );
 CREATE TABLE IF NOT EXISTS story_pages_pending (  -- what the corpus stage changed since (store/pages.py)
