@@ -156,6 +156,20 @@ CASES = [
      {("indirect", "most voters believe the mayor will win easily", "Tom Reyes")}),
     ("fire: according to with an apposition", "According to fire chief Paul Dunne, the blaze started in the "
      "kitchen of the bakery.", {("indirect", "the blaze started in the kitchen of the bakery", "Paul Dunne")}),
+    ("radio: a transcript's speaker labels", "Radio host Dana Whitfield spoke with the fire chief, Omar Haddad, "
+     "on Sunday.\n\n\"WHITFIELD: How close did the fire come to the town?\n\n\"HADDAD: Within a mile. We moved "
+     "everyone out by noon, and nobody was hurt.",
+     {("direct", "How close did the fire come to the town?", "Dana Whitfield"),
+      ("direct", "Within a mile. We moved everyone out by noon, and nobody was hurt.", "Omar Haddad")}),
+    ("traffic: a label that names nobody stays in the quote", "The bridge was closed for a week.\n\n“UPDATE: The "
+     "bridge reopened at six,” the transport office said.",
+     {("direct", "UPDATE: The bridge reopened at six,", None)}),
+    ("television: a curly quotation inside a straight one", "Ida Lund came home late.\n\n\"We watched an episode "
+     "of “Bake Off” at my sister's. Then we drove back,\" said Ida Lund.",
+     {("direct", "We watched an episode of “Bake Off” at my sister's. Then we drove back,", "Ida Lund")}),
+    ("museum: a quotation after \"said that,\" is inside the reported clause", "The museum director, Clara Voss, "
+     "said that, “Every painting will come home,” once the loan ends in May.",
+     {("partial", "“Every painting will come home,” once the loan ends in May", "Clara Voss")}),
 ]
 
 # quotation marks that are not anybody's statement

@@ -38,6 +38,7 @@ from storyline.analyze.quotes.spans import (
     find_quote_spans,
     joined,
     kind,
+    lead_in,
     merge_interrupted,
     normalise_marks,
     title_case,
@@ -86,6 +87,11 @@ def extract_quotes(doc: Doc, mentions: list[Mention], roles: dict[str, list[str]
     last_speaker: tuple[int, str | None] = (-10, None)  # (sentence index, key) of the latest direct quote
 
     for span in merge_interrupted(raw, doc, text):
+        label = lead_in(text, span)
+        label_key = resolver.by_label(label[0], label[1]) if label is not None else None
+        if label is not None and label_key is not None:
+            # "WALLACE: Let's start ...": the transcript's label is the speaker, not their words
+            span.start, span.parts[0] = label[2], (label[2], span.parts[0][1])
         q_start, q_end = span.start, span.end
         words = len(re.findall(r"\w+", text[q_start:q_end]))
         s_first, s_last = sentence_index(q_start), sentence_index(max(q_start, q_end - 1))
@@ -107,6 +113,8 @@ def extract_quotes(doc: Doc, mentions: list[Mention], roles: dict[str, list[str]
             found = resolver.mention_at(dash.start(1), dash.end(1))
             if found is not None and found.actor_key.startswith("person:"):
                 key, cue_text, cue = found.actor_key, "―", None
+        if label_key is not None and q_kind == "direct":
+            key, cue_text, cue = label_key, ":", None
         if cue is not None:
             key = _speaker(resolver, cue, content)
         if key is None and q_kind == "direct" and cue is None:

@@ -67,8 +67,12 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
         p_start, p_end = paragraph.start(), paragraph.end()
         open_at: int | None = None
         closer = ""
+        nested = False  # a curly quotation inside a straight one: "... an episode of “Shark Tank.” But ..."
         for i in range(p_start, p_end):
             ch = text[i]
+            if open_at is not None and closer == '"' and ch in "“”" and (nested or ch == "“"):
+                nested = ch == "“"
+                continue
             if open_at is None:
                 if ch in OPENERS:
                     open_at, closer = i + 1, OPENERS[ch]
@@ -141,6 +145,21 @@ def _starts_statement(text: str, span: QuoteSpan) -> bool:
     return before.endswith((",", ".", ":", "—", "–")) and not re.search(r"\b(?:as|a|an|the|called|calling)$", before)
 
 
+# "PENCE: Well, look, ..." -- a transcript's speaker label opening a quoted paragraph: one to four
+# capitalised words (a title may end with a full stop) and a colon
+_LEAD_IN = re.compile(r"([A-Z][\w.’'-]*(?:[ \u00a0][A-Z][\w.’'-]*){0,3}):[ \u00a0]+(?=\S)")
+
+
+def lead_in(text: str, span: QuoteSpan) -> tuple[int, int, int] | None:
+    """(start, end) of the speaker label a quotation opens with, as in a transcript ("WALLACE:
+    Let's start ...", "Gov. Pence: Well, ..."), and where the speaker's words begin; None when
+    the quotation opens otherwise. Whether the label names someone is the speakers' business."""
+    m = _LEAD_IN.match(text, span.start)
+    if m is None or m.end() >= span.end:
+        return None
+    return m.start(1), m.end(1), m.end()
+
+
 def joined(text: str, span: QuoteSpan) -> str:
     """The quote's words as printed: each part verbatim (whitespace folded), the parts of an
     interrupted quotation joined by an ellipsis; the comma that closed a part before its cue
@@ -161,6 +180,8 @@ def kind(text: str, span: QuoteSpan, before: str, words: int) -> str:
     if words <= 8 and len(span.parts) == 1 and title_case(inner) and len(re.findall(r"[A-Za-z]{4,}", inner)) >= 3:
         return "partial"  # not “Brilliant.” or “Today is D-Day,”: a title has three capitalised words or more
     lead = before.rstrip()
+    if re.search(r"\bthat,?$", lead):
+        return "partial"  # "said that, “Of course ...”": a quotation inside the reported clause
     standalone = not lead or lead.endswith((",", ":", "—", "–", ".", "?", "!")) or len(span.parts) > 1
     ends_like_speech = bool(re.search(r"[.,!?…—-]$", inner))
     if standalone and (ends_like_speech or words >= 6):

@@ -97,6 +97,22 @@ class Resolver:
             return self.by_role(token)
         return None
 
+    def by_label(self, start: int, end: int) -> str | None:
+        """A transcript's speaker label ("PENCE", "Gov. Mike Pence") -> the one person of this
+        article it names: the mention there, or the person whose names hold the label's last
+        word and every other word of it that is a name; None for a label that names no one
+        ("Two questions:") or two people."""
+        found = self.mention_at(start, end)
+        if found is not None and found.actor_key.startswith("person:"):
+            return found.actor_key
+        words = [w.strip(".'’") for w in fold(self.text[start:end]).split()]
+        if not words or words[-1] not in self.person_words:
+            return None
+        keys = set(self.person_words[words[-1]])
+        for word in words[:-1]:
+            keys &= self.person_words.get(word, keys)
+        return one_person(keys)
+
     def recent_person(self, before: int, quote_spans: list[tuple[int, int]], depth: int = 0) -> str | None:
         """Who "he"/"she" is: going back sentence by sentence, the subject of the nearest sentence
         whose subject is a person; a subject that is itself "he"/"she" passes the question back
@@ -168,6 +184,16 @@ class Resolver:
             plain = [key for key in keys if head in self.bare_titles.get(key, set())]
             return plain[0] if len(plain) == 1 else None
         return None
+
+
+def one_person(keys: set[str]) -> str | None:
+    """The one person among article actor keys, where a bare surname's key ("person:pence") is
+    the same person as the full name holding it ("person:mike pence"); None for two people."""
+    if not keys:
+        return None
+    longest = max(keys, key=lambda k: (len(k.split()), k))
+    names = set(longest.split(":", 1)[1].split())
+    return longest if all(set(k.split(":", 1)[1].split()) <= names for k in keys) else None
 
 
 def subject_phrase(token: Token) -> list[Token]:
