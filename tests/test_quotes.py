@@ -170,6 +170,25 @@ CASES = [
     ("museum: a quotation after \"said that,\" is inside the reported clause", "The museum director, Clara Voss, "
      "said that, “Every painting will come home,” once the loan ends in May.",
      {("partial", "“Every painting will come home,” once the loan ends in May", "Clara Voss")}),
+    ("food: a further cue after a mixed quotation is another statement", "The chef Marco Bellini said the new "
+     "menu was “a love letter to Naples” and urged diners to book early.",
+     {("partial", "the new menu was “a love letter to Naples”", "Marco Bellini"),
+      ("indirect", "diners to book early", "Marco Bellini")}),
+    ("engineering: a participle is the speaker's second statement", "The engineer Hana Sato said the bridge "
+     "needed new cables, arguing that the old ones had rusted through.",
+     {("indirect", "the bridge needed new cables", "Hana Sato"),
+      ("indirect", "the old ones had rusted through", "Hana Sato")}),
+    ("sport: two fragments joined by \"and\" stay one statement", "Coach Ana Ribeiro said her players were "
+     "“tired” and “hungry” and warned that the league was too long.",
+     {("partial", "her players were “tired” and “hungry”", "Ana Ribeiro"),
+      ("indirect", "the league was too long", "Ana Ribeiro")}),
+    ("farming: \"adding that\" after a direct quote", "The farmer Jonas Holt said on the radio, “We lost the "
+     "whole crop,” adding that “the insurance will not cover it.”",
+     {("direct", "We lost the whole crop,", "Jonas Holt"),
+      ("partial", "“the insurance will not cover it.”", "Jonas Holt")}),
+    ("elections: another clause's cue with its own subject stays in the statement", "The pollster Lea Marsh "
+     "said that turnout would fall and that many voters would complain about the queues.",
+     {("indirect", "turnout would fall and that many voters would complain about the queues", "Lea Marsh")}),
 ]
 
 # quotation marks that are not anybody's statement

@@ -238,7 +238,7 @@ def _until_quotation(tokens: list[Token], direct_starts: set[int]) -> list[Token
         out.append(t)
     opened = any(t.text in OPENERS or t.text == '"' for t in out[:-1])
     while out and (out[-1].is_punct and not (opened and out[-1].text in ("”", '"'))
-                   or out[-1].pos_ == "VERB" and is_cue_word(out[-1])):
+                   or out[-1].pos_ == "VERB" and is_cue_word(out[-1]) or out[-1].dep_ == "cc"):
         out.pop()
     return out
 

@@ -113,12 +113,16 @@ def subject(cue: Token, content: list[tuple[int, int]] | None = None) -> Token |
     if cue.dep_ == "compound" and head.pos_ == "PROPN" and head.i > cue.i and cue_of(cue, "that") \
             and head.i + 1 < len(cue.doc) and cue.doc[head.i + 1].text in (":", ","):
         return head
-    # "..., saying ..." / "..., adding ...": a participle shares the main clause's subject
+    # "..., saying ..." / "..., adding ...": a participle shares the main clause's subject; hung
+    # on the clause a cue reports ("Sato said the bridge needed cables, arguing that ..."), the
+    # cue's, since the reported clause does not argue
     if cue.dep_ == "advcl" and cue.tag_ == "VBG" and head.i != cue.i and head.i < cue.i:
+        if head.dep_ == "ccomp" and cue_of(head.head) is not None:
+            return subject(head.head, content)
         return subject(head, content) if head.pos_ in ("VERB", "AUX") else None
     # "Berg said the team would keep its coach and warned that ...": the parser hangs the second
     # cue on the reported clause; it shares the first cue's subject
-    if cue.dep_ == "conj" and head.dep_ == "ccomp" and cue_of(head.head) is not None:
+    if cue.dep_ == "conj" and head.dep_ in ("ccomp", "advcl") and cue_of(head.head) is not None:
         return subject(head.head, content)
     # "X, speaking to reporters, said" / conjoined verbs share the subject
     if cue.dep_ in ("conj", "advcl", "xcomp") and head.i != cue.i:
@@ -188,6 +192,10 @@ def reported_clause(doc: Doc, text: str, cue: Token, start: int, end: int) -> tu
         # quotation ("called him a “nasty guy,” “unstable” and “sick.”")
         closes = [t.i for t in doc[first:last + 1] if t.text in ("”", '"') and t.idx >= end]
         last = max(closes) if closes else last
+    # a further cue of the speaker's after the fragment reports a statement of its own
+    beyond = [i for c in covering for i in other_statements(c) if doc[i].idx >= end]
+    if beyond:
+        last = min(last, min(beyond) - 1)
     tokens = _trim(list(doc[first:last + 1]))
     if not tokens or len(tokens) > 80:
         return None
@@ -263,14 +271,34 @@ def statement(cue: Token) -> list[Token] | None:
 
 
 def _own_part(clause: Token) -> list[Token]:
-    """The clause without a conjoined cue's statement, which is another one: "Machado promised to
-    keep campaigning and said she would stand up to the attacks" -> "Machado promised to keep
-    campaigning"."""
-    dropped: set[int] = set()
-    for conj in (t for t in clause.subtree if t.dep_ == "conj" and cue_of(t, "that") and t.head.i != t.i):
-        dropped.update(t.i for t in conj.subtree)
-        dropped.update(c.i for c in conj.head.children if c.dep_ == "cc" and c.i < conj.i)
+    """The clause without the statements of the speaker's other cues inside it (`other_statements`)."""
+    dropped = other_statements(clause)
     return [t for t in clause.subtree if t.i not in dropped]
+
+
+# a cue's own forms: said, says, say (with "they"), saying; not the base form a modal governs
+# ("the company would cut jobs and attack costs" reports nothing of its own)
+_SPEAKER_FORMS = {"VBD", "VBZ", "VBP", "VBG"}
+
+
+def other_statements(clause: Token) -> set[int]:
+    """Token indices, within `clause`'s subtree, of the speaker's further cues with what they
+    report, which are statements of their own: "Machado promised to keep campaigning and said she
+    would stand up to the attacks", "he did not believe it, arguing that the party was divided",
+    "Machado was “disgusting” and encouraged Americans to ...", "... and on Saturday he wrote that
+    ...". Such a cue is conjoined or a participle, in a form of its own (a verb a modal governs is
+    the reported clause's: "voters would complain"); its "and" goes with it."""
+    dropped: set[int] = set()
+    for t in clause.subtree:
+        if t.i == clause.i or t.i in dropped or t.dep_ not in ("conj", "advcl") or t.tag_ not in _SPEAKER_FORMS:
+            continue
+        if t.dep_ == "advcl" and t.tag_ != "VBG" or cue_of(t) is None:
+            continue
+        dropped.update(x.i for x in t.subtree)
+        joins = [c.i for c in t.head.children if c.dep_ == "cc" and c.i < t.i]
+        if joins:  # its own "and", not an earlier one ("“disgusting” and “a con” and encouraged")
+            dropped.add(max(joins))
+    return dropped
 
 
 def _told_that(verb: Token) -> Token | None:
