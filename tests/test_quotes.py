@@ -189,6 +189,16 @@ CASES = [
     ("elections: another clause's cue with its own subject stays in the statement", "The pollster Lea Marsh "
      "said that turnout would fall and that many voters would complain about the queues.",
      {("indirect", "turnout would fall and that many voters would complain about the queues", "Lea Marsh")}),
+    ("markets: a name like a cue word in the speaker's description", "Markets were calm on Monday.\n\n\"Rates "
+     "will stay low for a while,\" said Ines Ford, an analyst at the Harbour Report. \"Nobody expects a cut.\"",
+     {("direct", "Rates will stay low for a while … Nobody expects a cut.", "Ines Ford")}),
+    ("library: another subject's cue in the speaker's description", "The gala raised money for the new library."
+     "\n\n“The library belongs to everyone,” Mayor Tom Brandt said at the dinner in Riverside, where the author "
+     "Lisa Kent also spoke. “It will open in June.”",
+     {("direct", "The library belongs to everyone … It will open in June.", "Tom Brandt")}),
+    ("roads: a reply with a cue of its own is another quote; a title before the name", "A van slid off the road "
+     "near the pass.\n\n“Is anyone hurt?” the medic Jana Vos asked. When the driver shook his head, she replied: "
+     "“Good.”", {("direct", "Is anyone hurt?", "Jana Vos"), ("direct", "Good.", "Jana Vos")}),
 ]
 
 # quotation marks that are not anybody's statement

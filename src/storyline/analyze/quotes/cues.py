@@ -103,9 +103,11 @@ def subject(cue: Token, content: list[tuple[int, int]] | None = None) -> Token |
         return next((c for c in to.children if c.dep_ == "pobj"), None)
     if cue.pos_ == "NOUN":  # "his claim that", "Smith's statement": the possessor
         return next((c for c in cue.children if c.dep_ == "poss"), None)
-    for child in cue.children:
-        if child.dep_ in SUBJECT_DEPS and any(c.isalpha() for c in child.text) and not inside(child.idx, content):
-            return child
+    found = [c for c in cue.children
+             if c.dep_ in SUBJECT_DEPS and any(ch.isalpha() for ch in c.text) and not inside(c.idx, content)]
+    if found:
+        # "the medic Jana Vos asked", parsed with two subjects: the name
+        return next((c for c in found if c.pos_ == "PROPN"), found[0])
     if cue.dep_ in ("relcl", "acl"):  # "..., who told reporters": the relative clause's antecedent
         return cue.head
     head = cue.head

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from storyline.analyze.quotes.cues import is_cue_word
+from storyline.analyze.quotes.cues import SUBJECT_DEPS, is_cue_word
 
 OPENERS = {"“": "”", "„": "“", "«": "»"}
 JOINER = " … "  # between the parts of an interrupted quotation
@@ -123,8 +123,10 @@ def _second_cue(cues: list[Token], words: Span) -> bool:
     itself, with at most an adverb between it and the quotation, not one with an object of its
     own ("said Ellis, referring to the plan, “B.”")."""
     last = cues[-1]
-    if last.i == cues[0].i:
-        return False
+    if last.i == cues[0].i or last.pos_ != "VERB":
+        return False  # a name, not a verb: "said Ines Ford, an analyst at the Harbour Report. “B.”"
+    if last.dep_ in ("relcl", "acl", "advcl") and any(c.dep_ in SUBJECT_DEPS for c in last.children):
+        return False  # someone else's verb in the description: "..., where the author Lisa Kent also spoke."
     rest = [t for t in words if t.i > last.i and not t.is_punct]
     return len(rest) <= 1 and all(t.pos_ == "ADV" for t in rest)
 
