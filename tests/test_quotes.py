@@ -199,6 +199,12 @@ CASES = [
     ("roads: a reply with a cue of its own is another quote; a title before the name", "A van slid off the road "
      "near the pass.\n\n“Is anyone hurt?” the medic Jana Vos asked. When the driver shook his head, she replied: "
      "“Good.”", {("direct", "Is anyone hurt?", "Jana Vos"), ("direct", "Good.", "Jana Vos")}),
+    ("transfers: a surname the tagger reads as a plural noun", "The striker Leon Rivers signed for the club on "
+     "Monday.\n\n\"It is a dream come true,\" Rivers said, thanking the fans.",
+     {("direct", "It is a dream come true,", "Leon Rivers")}),
+    ("gardens: another surname read as a noun, in reported speech", "The gardener Ruth Fields opened her garden "
+     "on Sunday. Fields said the roses had never bloomed so early.",
+     {("indirect", "the roses had never bloomed so early", "Ruth Fields")}),
 ]
 
 # quotation marks that are not anybody's statement

@@ -87,12 +87,13 @@ class Resolver:
         lower = token.text.lower()
         if lower in PRONOUNS:
             return self.recent_person(token.idx, quote_spans, depth)
-        if token.pos_ == "PROPN":
-            names = [t for t in phrase if t.pos_ == "PROPN"]
+        if token.pos_ == "PROPN" or _capitalised_noun(token):
+            # a name the NER left untagged here; "Sanders said", tagged a plural noun, too
+            names = [t for t in phrase if t.pos_ == "PROPN" or _capitalised_noun(t)]
             keys = [self.person_words.get(fold(t.text).strip("'’"), set()) for t in names]
-            common = set.intersection(*keys) if keys and all(keys) else set()
-            if len(common) == 1:
-                return next(iter(common))
+            found = one_person(set.intersection(*keys)) if keys and all(keys) else None
+            if found is not None:
+                return found
         if token.pos_ in ("NOUN", "PROPN"):
             return self.by_role(token)
         return None
@@ -184,6 +185,12 @@ class Resolver:
             plain = [key for key in keys if head in self.bare_titles.get(key, set())]
             return plain[0] if len(plain) == 1 else None
         return None
+
+
+def _capitalised_noun(token: Token) -> bool:
+    """A common noun written as a name: the tagger's reading of some surnames ("Sanders said").
+    Only a word of a person's name in this article makes it someone."""
+    return token.pos_ == "NOUN" and token.text[:1].isupper() and not token.text.isupper()
 
 
 def one_person(keys: set[str]) -> str | None:
