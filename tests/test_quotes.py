@@ -205,6 +205,12 @@ CASES = [
     ("gardens: another surname read as a noun, in reported speech", "The gardener Ruth Fields opened her garden "
      "on Sunday. Fields said the roses had never bloomed so early.",
      {("indirect", "the roses had never bloomed so early", "Ruth Fields")}),
+    ("music: a participle after the name it follows", "The clip ends with footage of Nora Quist saying, “Who is "
+     "ready to dance?”", {("direct", "Who is ready to dance?", "Nora Quist")}),
+    ("parks: criticism for saying", "The mayor Ada Novak drew criticism for saying that the park would be sold to a "
+     "developer.", {("indirect", "the park would be sold to a developer", "Ada Novak")}),
+    ("science: went on to say, after praise", "The chemist Paul Ostrow praised the students, going on to say that "
+     "the lab needed more funding.", {("indirect", "the lab needed more funding", "Paul Ostrow")}),
 ]
 
 # quotation marks that are not anybody's statement

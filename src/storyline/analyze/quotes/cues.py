@@ -115,6 +115,18 @@ def subject(cue: Token, content: list[tuple[int, int]] | None = None) -> Token |
     if cue.dep_ == "compound" and head.pos_ == "PROPN" and head.i > cue.i and cue_of(cue, "that") \
             and head.i + 1 < len(cue.doc) and cue.doc[head.i + 1].text in (":", ","):
         return head
+    if cue.tag_ == "VBG" and cue.i > 0:
+        before = cue.doc[cue.i - 1]
+        # "footage of Hillary Clinton asking, “...”": the person the participle follows
+        if before.pos_ == "PROPN" and before.ent_type_ == "PERSON" and not inside(before.idx, content):
+            return before
+        # "drew criticism for saying that ...", "criticized Lee for saying ...": the one the
+        # clause blames, named as its object, or else its subject
+        if cue.dep_ == "pcomp" and head.lower_ == "for":
+            verb = next((a for a in cue.ancestors if a.pos_ in ("VERB", "AUX")), None)
+            if verb is not None:
+                obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+                return obj if obj is not None and obj.pos_ in ("PROPN", "PRON") else subject(verb, content)
     # "..., saying ..." / "..., adding ...": a participle shares the main clause's subject; hung
     # on the clause a cue reports ("Sato said the bridge needed cables, arguing that ..."), the
     # cue's, since the reported clause does not argue
@@ -128,7 +140,13 @@ def subject(cue: Token, content: list[tuple[int, int]] | None = None) -> Token |
         return subject(head.head, content)
     # "X, speaking to reporters, said" / conjoined verbs share the subject
     if cue.dep_ in ("conj", "advcl", "xcomp") and head.i != cue.i:
-        return subject(head, content) if cue_of(head) or cue.dep_ == "conj" else None
+        if cue_of(head) or cue.dep_ == "conj":
+            return subject(head, content)
+        # "went on to say that ...": the subject of the verb it completes, unless that verb has
+        # an object who might be the one speaking ("asked Lee to say") or is a copula ("the
+        # tweet was only “to mock” her": the tweet does not mock)
+        if cue.dep_ == "xcomp" and head.pos_ == "VERB" and not any(c.dep_ in ("dobj", "dative") for c in head.children):
+            return subject(head, content)
     return None
 
 
@@ -262,8 +280,11 @@ def statement(cue: Token) -> list[Token] | None:
             return list(cue.doc[first:clause.right_edge.i + 1])
     if "obj" in entry.frames:
         obj = next((c for c in cue.children if c.dep_ == "dobj"), None)
+        # not a participle after a comma: "praised the students, going on to say ..." is the
+        # speaker's next act, not something said of the students
         after = [c for c in cue.children if obj is not None and c.i > obj.i
-                 and (c.dep_ in ("advcl", "oprd", "xcomp", "ccomp") or c.dep_ == "prep" and c.lower_ in _OF_OBJECT)]
+                 and (c.dep_ in ("advcl", "oprd", "xcomp", "ccomp") or c.dep_ == "prep" and c.lower_ in _OF_OBJECT)
+                 and not (c.tag_ == "VBG" and c.i > 0 and cue.doc[c.left_edge.i - 1].text == ",")]
         if obj is not None and after:
             # the object and what is said of it: "criticized the officer for shooting ...", not a
             # bare object ("praised the talks"), which is no statement
