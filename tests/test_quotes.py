@@ -211,6 +211,20 @@ CASES = [
      "developer.", {("indirect", "the park would be sold to a developer", "Ada Novak")}),
     ("science: went on to say, after praise", "The chemist Paul Ostrow praised the students, going on to say that "
      "the lab needed more funding.", {("indirect", "the lab needed more funding", "Paul Ostrow")}),
+    ("rowing: a quotation subordinated by \"that\" after a comma", "The coach Mia Laine said on Sunday that after "
+     "the final whistle, “we all cried like children.”",
+     {("partial", "after the final whistle, “we all cried like children.”", "Mia Laine")}),
+    ("fairs: a quotation subordinated by \"because\"", "The organiser Tom Ekberg said the fair had lost money, which "
+     "was a worry because, “without a sponsor, there is no fair next year.”",
+     {("partial", "the fair had lost money, which was a worry because, “without a sponsor, there is no fair next "
+                  "year.”", "Tom Ekberg")}),
+    ("health: the rest of a statement the parser hangs on the cue", "The surgeon Nadia Berg said there remains a "
+     "“huge gap between cities and villages,” when it comes to how many doctors work in each.",
+     {("partial", "there remains a “huge gap between cities and villages,” when it comes to how many doctors work "
+                  "in each", "Nadia Berg")}),
+    ("budget: a clause about the speaker is not her statement", "The mayor Lena Holt said the budget was “balanced "
+     "at last,” but she has also raised parking fees twice this year.",
+     {("partial", "the budget was “balanced at last,”", "Lena Holt")}),
 ]
 
 # quotation marks that are not anybody's statement

@@ -32,6 +32,7 @@ from storyline.analyze.quotes.cues import (
     reported_clause,
     statement,
     subject,
+    subordinate,
 )
 from storyline.analyze.quotes.spans import (
     OPENERS,
@@ -97,6 +98,8 @@ def extract_quotes(doc: Doc, mentions: list[Mention], roles: dict[str, list[str]
         s_first, s_last = sentence_index(q_start), sentence_index(max(q_start, q_end - 1))
         before = text[sentences[s_first].start_char:q_start - 1]
         q_kind = kind(text, span, before, words)
+        if q_kind == "direct" and len(span.parts) == 1 and s_first == s_last and subordinate(doc, q_start, q_end):
+            q_kind = "partial"
         if q_kind == "partial":
             cues = fragment_cues(doc, q_start, q_end, words)
             if not cues:

@@ -188,6 +188,17 @@ def fragment_cues(doc: Doc, start: int, end: int, words: int) -> list[Token]:
     return speech
 
 
+def subordinate(doc: Doc, start: int, end: int) -> bool:
+    """The quotation is a clause the reporter's sentence subordinates: its verb has a
+    subordinating word before the opening mark ("said that under Obama, “the generals have been
+    reduced to rubble.”", "a problem because, “In the end, we vote for somebody.”"). Such a
+    quotation is a mixed one, however it is punctuated."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    return any(c.dep_ == "mark" and c.idx < start - 1 for c in span.root.children)
+
+
 def reported_clause(doc: Doc, text: str, cue: Token, start: int, end: int) -> tuple[int, int] | None:
     """The words the cue reports, around a quoted fragment: "Husted said the court's decision
     “will effectively force us ...”" -> the clause after "said"; "called Kim a “smart guy”" ->
@@ -212,6 +223,15 @@ def reported_clause(doc: Doc, text: str, cue: Token, start: int, end: int) -> tu
         # quotation ("called him a “nasty guy,” “unstable” and “sick.”")
         closes = [t.i for t in doc[first:last + 1] if t.text in ("”", '"') and t.idx >= end]
         last = max(closes) if closes else last
+    if cue_of(cue, "that") and cue.i < first:
+        # "Lynch said there remains a “significant difference,” when it comes to how many
+        # lawyers ...", "Trump is claiming voting fraud is “a big problem” but “nobody has the
+        # guts ...”": the parser hangs the rest of the statement on the cue. Not a cue there
+        # (another statement), nor a clause about the speaker ("..., but he has also ...")
+        rest = [c for c in cue.children if c.i > last and c.dep_ in ("advcl", "conj") and cue_of(c) is None
+                and not any(x.dep_ in SUBJECT_DEPS and x.lower_ in ("he", "she", "they") for x in c.children)]
+        if rest:
+            last = max(c.right_edge.i for c in rest)
     # a further cue of the speaker's after the fragment reports a statement of its own
     beyond = [i for c in covering for i in other_statements(c) if doc[i].idx >= end]
     if beyond:
