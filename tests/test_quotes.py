@@ -225,6 +225,15 @@ CASES = [
     ("budget: a clause about the speaker is not her statement", "The mayor Lena Holt said the budget was “balanced "
      "at last,” but she has also raised parking fees twice this year.",
      {("partial", "the budget was “balanced at last,”", "Lena Holt")}),
+    ("ferries: reported speech interrupted by its cue", "The Ferry Board met on Monday. The old pier, the harbour "
+     "master Ilse Brandt said, would be closed until the spring.",
+     {("indirect", "The old pier … would be closed until the spring", "Ilse Brandt")}),
+    ("council: the cue between two clauses of one statement", "Kai Moreno spoke after the vote. The budget was too "
+     "small, Moreno said, although the council had tried its best.",
+     {("indirect", "The budget was too small … although the council had tried its best", "Kai Moreno")}),
+    ("shipping: according to, at the end of a paragraph", "The Harbour Group published its report on Friday. "
+     "Profits fell sharply last year, according to the chairman, Olaf Dahl.\n\nThe shares rose.",
+     {("indirect", "Profits fell sharply last year", "Olaf Dahl")}),
 ]
 
 # quotation marks that are not anybody's statement
@@ -257,8 +266,8 @@ def test_quote_patterns(name: str, text: str, expected: set[tuple[str, str, str]
     assert {(q["kind"], q["text"], q["speaker"]) for q in found} == expected, name
     for q in found:
         assert q["parts"] and q["parts"][0][0] == q["start"] and q["parts"][-1][1] == q["end"], name
-        if q["kind"] != "direct":  # offsets point into the article text
-            assert " ".join(text[q["start"]:q["end"]].split()) == q["text"]
+        if q["kind"] != "direct":  # offsets point into the article text; a cue may interrupt the statement
+            assert " … ".join(" ".join(text[s:e].split()) for s, e in q["parts"]) == q["text"]
 
 
 def test_interrupted_quote_keeps_each_part_verbatim(settings: Settings) -> None:

@@ -35,6 +35,7 @@ from storyline.analyze.quotes.cues import (
     subordinate,
 )
 from storyline.analyze.quotes.spans import (
+    JOINER,
     OPENERS,
     find_quote_spans,
     joined,
@@ -225,8 +226,11 @@ def _indirect(doc: Doc, sentences: list[Span], resolver: Resolver, content: list
             key = resolver.resolve(who, content)
             # a reported clause holding a quoted fragment is a mixed quotation
             mixed = any(s < body[1] and body[0] < e for s, e in said)
+            parts = _runs(text, tokens, token)
+            if len(parts) > 1:  # "Lenox was a juggernaut, Mr. Clarke said, until ...": around its cue
+                body = (parts[0][0], parts[-1][1], JOINER.join(" ".join(text[s:e].split()) for s, e in parts))
             out.append(Quote(text=body[2], start=body[0], end=body[1], kind="partial" if mixed else "indirect",
-                             cue=token.text, speaker_key=key, sentence=index, parts=[body[:2]],
+                             cue=token.text, speaker_key=key, sentence=index, parts=parts or [body[:2]],
                              mentions=_mentioned(resolver, body[0], body[1], key)))
     return out
 
@@ -247,15 +251,32 @@ def _until_quotation(tokens: list[Token], direct_starts: set[int]) -> list[Token
 
 
 
-def _span_text(text: str, tokens: list[Token]) -> tuple[int, int, str] | None:
+def _runs(text: str, tokens: list[Token], cue: Token) -> list[tuple[int, int]]:
+    """The statement's offsets, without the punctuation at its ends: one stretch for a clause,
+    two for a statement its cue interrupts ("Lenox was a juggernaut, Mr. Clarke said, until ...")."""
+    runs: list[list[Token]] = []
+    for t in tokens:
+        if runs and not runs[-1][-1].i < cue.i < t.i:
+            runs[-1].append(t)
+        else:
+            runs.append([t])
+    out = []
+    for run in runs:
+        body = _span_text(text, run, least=1)
+        if body is not None:
+            out.append(body[:2])
+    return out
+
+
+def _span_text(text: str, tokens: list[Token], least: int = 3) -> tuple[int, int, str] | None:
     """The tokens' stretch of text without the punctuation around it; a closing quotation mark
     whose opening one is inside stays (“more learning.”)."""
     opened = any(t.text in OPENERS or t.text == '"' for t in tokens[:-1])
-    while tokens and tokens[-1].is_punct and not (opened and tokens[-1].text in ("”", '"')):
+    while tokens and (tokens[-1].is_punct or tokens[-1].is_space) and not (opened and tokens[-1].text in ("”", '"')):
         tokens = tokens[:-1]
-    while tokens and tokens[0].is_punct:
+    while tokens and (tokens[0].is_punct or tokens[0].is_space):
         tokens = tokens[1:]
-    if len(tokens) < 3:
+    if len(tokens) < least:
         return None
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
     return start, end, " ".join(text[start:end].split())

@@ -275,6 +275,12 @@ def statement(cue: Token) -> list[Token] | None:
     entry = cue_of(cue)
     if entry is None:
         return None
+    if "that" in entry.frames and cue.dep_ == "parataxis" and cue.head.i != cue.i \
+            and any(c.dep_ in SUBJECT_DEPS for c in cue.children):
+        # "Lenox was a juggernaut, Mr. Clarke said, until it went bankrupt": the sentence around
+        # the cue and its speaker
+        own = {t.i for t in cue.subtree}
+        return [t for t in cue.head.subtree if t.i not in own]
     if "that" in entry.frames:
         clause = next((c for c in cue.children if c.dep_ == "ccomp"), None) or _told_that(cue)
         if clause is None and entry.pos == "NOUN":
