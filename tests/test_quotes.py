@@ -234,6 +234,16 @@ CASES = [
     ("shipping: according to, at the end of a paragraph", "The Harbour Group published its report on Friday. "
      "Profits fell sharply last year, according to the chairman, Olaf Dahl.\n\nThe shares rose.",
      {("indirect", "Profits fell sharply last year", "Olaf Dahl")}),
+    ("dams: a bare object is what was stressed", "The senator Ruth Okafor stressed the need to repair the old dams "
+     "before winter.", {("indirect", "the need to repair the old dams before winter", "Ruth Okafor")}),
+    ("steel: condemned", "The union leader Paul Rask condemned the closure of the steel plant in Hull.",
+     {("indirect", "the closure of the steel plant in Hull", "Paul Rask")}),
+    ("football: a negated cue says nothing", "The coach Ivo Lenz did not mention the injury that kept him out of "
+     "the final.", set()),
+    ("libraries: a nominal cue, suggestion", "The council rejected Dana Holm's suggestion that the old library "
+     "should be sold.", {("indirect", "the old library should be sold", "Dana Holm")}),
+    ("police: questioning people is no statement", "Detectives questioned about 30 people on Tuesday, Inspector "
+     "Mara Lund said.", {("indirect", "Detectives questioned about 30 people on Tuesday", "Mara Lund")}),
 ]
 
 # quotation marks that are not anybody's statement
@@ -292,7 +302,7 @@ def test_cue_lexicon() -> None:
 
     entries = lexicon()
     assert len(entries) > 80
-    frames = {"quote", "that", "name", "of", "for", "to", "obj"}
+    frames = {"quote", "that", "name", "of", "for", "to", "obj", "what"}
     for (lemma, pos), cue in entries.items():
         assert lemma == lemma.lower() and pos in {"VERB", "NOUN", "ADP"}, lemma
         assert cue.kind in {"speech", "belief", "accusation", "call"} and cue.frames <= frames, lemma

@@ -316,6 +316,13 @@ def statement(cue: Token) -> list[Token] | None:
             # bare object ("praised the talks"), which is no statement
             last = max([obj.right_edge.i, *(c.right_edge.i for c in after)])
             return list(cue.doc[obj.left_edge.i:last + 1])
+    if "what" in entry.frames:
+        # "cited problems in the Middle East", "stressed the need to bolster cybersecurity": for
+        # these verbs the object is what was said (a pronoun names nothing said, and "did not
+        # cite it" says nothing)
+        obj = next((c for c in cue.children if c.dep_ == "dobj"), None)
+        if obj is not None and obj.pos_ != "PRON" and not any(c.dep_ == "neg" for c in cue.children):
+            return list(obj.subtree)
     return None
 
 
