@@ -244,6 +244,17 @@ CASES = [
      "should be sold.", {("indirect", "the old library should be sold", "Dana Holm")}),
     ("police: questioning people is no statement", "Detectives questioned about 30 people on Tuesday, Inspector "
      "Mara Lund said.", {("indirect", "Detectives questioned about 30 people on Tuesday", "Mara Lund")}),
+    ("hearing: a curly quotation closed by a straight mark, and \"adding that\" after it", "The hearing ran "
+     "late.\n\n“Immunity deals should not be a requirement for cooperating with the FBI,\" the committee chair "
+     "Rosa Tilden said in a statement, adding that the deals were handed out \"like candy.\"",
+     {("direct", "Immunity deals should not be a requirement for cooperating with the FBI,", "Rosa Tilden"),
+      ("partial", "the deals were handed out \"like candy.\"", "Rosa Tilden")}),
+    ("elections: a straight quotation inside a curly one", "The vote was close.\n\n“He called it \"fake,\" and I "
+     "laughed,” said Omar Reyes.", {("direct", "He called it \"fake,\" and I laughed,", "Omar Reyes")}),
+    ("concert: a participle with its addressee introduces the second quotation", "The singer Ada Blom performed at "
+     "the rally.\n\n“Keep your hands where I can see them,” Blom sings to the crowd before asking them, “Where do we "
+     "go from here?”", {("direct", "Keep your hands where I can see them,", "Ada Blom"),
+                         ("direct", "Where do we go from here?", "Ada Blom")}),
 ]
 
 # quotation marks that are not anybody's statement

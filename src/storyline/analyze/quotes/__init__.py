@@ -144,7 +144,7 @@ def extract_quotes(doc: Doc, mentions: list[Mention], roles: dict[str, list[str]
                             mentions=_mentioned(resolver, t_start, t_end, key)))
 
     taken = [(q.start, q.end) for q in quotes if q.kind == "partial"]
-    direct_starts = {q.start for q in quotes if q.kind == "direct"}
+    direct_starts = {q.start: q.end for q in quotes if q.kind == "direct"}
     # in a reported clause a quoted fragment is the speaker's words, unless it is a title ("The Art of the Deal")
     said = [c for c in content if c not in labels or not title_case(text[c[0]:c[1]])]
     quotes.extend(q for q in _indirect(doc, sentences, resolver, content, direct_starts, said)
@@ -174,22 +174,26 @@ def _direct_cue(sentences: list[Span], s_first: int, s_last: int, frame: list[To
 
 
 def _indirect(doc: Doc, sentences: list[Span], resolver: Resolver, content: list[tuple[int, int]],
-              direct_starts: set[int], said: list[tuple[int, int]]) -> list[Quote]:
+              direct_starts: dict[int, int], said: list[tuple[int, int]]) -> list[Quote]:
     """Reported speech: 'according to X, CLAUSE' (the sentence's one statement), or each cue's clause,
     object or infinitive by its frames ('X said (that) ...', 'X accused Y of ...', 'X urged Y to
-    ...', 'X's claim that ...'). Sentences that hold a direct quotation are left to its rules;
-    a clause holding a quoted fragment someone said (`said`) is a mixed quotation, kind `partial`."""
+    ...', 'X's claim that ...'). A sentence holding a direct quotation (`direct_starts`: start ->
+    end) has its statement already, up to the quotation's end: after it only a further cue's
+    statement counts (“...,” Tilden said, adding that the deals were handed out "like candy.").
+    A clause holding a quoted fragment someone said (`said`) is a mixed quotation, kind `partial`."""
     out = []
     text = resolver.text
     for index, sentence in enumerate(sentences):
-        # a sentence inside a quotation is the quoted speaker's, not the reporter's; a sentence
-        # that carries a direct quotation has its statement already
-        if any(s <= sentence.start_char and sentence.end_char - 1 <= e + 1 for s, e in content) or \
-                any(sentence.start_char <= s < sentence.end_char for s in direct_starts):
+        # a sentence inside a quotation is the quoted speaker's, not the reporter's
+        if any(s <= sentence.start_char and sentence.end_char - 1 <= e + 1 for s, e in content):
             continue
+        held = [e for s, e in direct_starts.items() if sentence.start_char <= s < sentence.end_char]
+        floor = max(held) + 1 if held else sentence.start_char
         taken: list[tuple[int, int]] = []  # the sentence's statements: a cue's clause, and a conjoined cue's
         for token in sentence:
-            if according_to(token):
+            if token.idx < floor:
+                continue
+            if according_to(token) and not held:
                 who = subject(token, content)
                 phrase = list(token.subtree)
                 rest = [t for t in sentence if t not in phrase and not (t.is_punct and t.i == phrase[-1].i + 1)]
@@ -214,7 +218,7 @@ def _indirect(doc: Doc, sentences: list[Span], resolver: Resolver, content: list
                 tokens = tokens[1:]
             tokens = _until_quotation(tokens, direct_starts)
             body = _span_text(text, tokens)
-            if body is None or len(tokens) < 4:
+            if body is None or len(tokens) < 4 or body[0] < floor:
                 continue
             # a clause that starts inside a quotation is a direct quote's business
             if inside(body[0], content) or (body[0] > 0 and text[body[0] - 1] in "“\"") \
@@ -235,7 +239,7 @@ def _indirect(doc: Doc, sentences: list[Span], resolver: Resolver, content: list
     return out
 
 
-def _until_quotation(tokens: list[Token], direct_starts: set[int]) -> list[Token]:
+def _until_quotation(tokens: list[Token], direct_starts: dict[int, int]) -> list[Token]:
     """The reported clause stops where a direct quotation takes over ("..., adding, “...”");
     a quoted fragment inside the clause stays (a mixed quotation), with its closing mark."""
     out: list[Token] = []
@@ -279,7 +283,14 @@ def _span_text(text: str, tokens: list[Token], least: int = 3) -> tuple[int, int
     if len(tokens) < least:
         return None
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+    marks = sum(text.count(m, start, end) for m in ('"', "“", "”"))
+    if marks % 2:  # a fragment's closing mark the parser hung elsewhere: “handed out "like candy."”
+        closing = _CLOSING.match(text, end)
+        end = closing.end() if closing else end
     return start, end, " ".join(text[start:end].split())
+
+
+_CLOSING = re.compile(r"[.,!?]?[\"”]")
 
 
 def _mentioned(resolver: Resolver, start: int, end: int, speaker: str | None) -> list[str]:

@@ -68,10 +68,19 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
         open_at: int | None = None
         closer = ""
         nested = False  # a curly quotation inside a straight one: "... an episode of “Shark Tank.” But ..."
+        inner = False  # a straight quotation inside a curly one: “He called it "fake," she said”
         for i in range(p_start, p_end):
             ch = text[i]
             if open_at is not None and closer == '"' and ch in "“”" and (nested or ch == "“"):
                 nested = ch == "“"
+                continue
+            if open_at is not None and closer == "”" and ch == '"' and text[open_at - 1] == "“":
+                if inner or (text[i - 1].isspace() or text[i - 1] in "(—–") and i + 1 < p_end and text[i + 1].isalnum():
+                    inner = not inner
+                    continue
+                if not text[i - 1].isspace():  # “Immunity deals should not be a requirement ...," Chaffetz said
+                    spans.append(QuoteSpan(open_at, i))
+                    open_at = None
                 continue
             if open_at is None:
                 if ch in OPENERS:
@@ -123,12 +132,17 @@ def _second_cue(cues: list[Token], words: Span) -> bool:
     itself, with at most an adverb between it and the quotation, not one with an object of its
     own ("said Ellis, referring to the plan, “B.”")."""
     last = cues[-1]
-    if last.i == cues[0].i or last.pos_ != "VERB":
-        return False  # a name, not a verb: "said Ines Ford, an analyst at the Harbour Report. “B.”"
+    if last.pos_ != "VERB" or last.i == cues[0].i and last.tag_ != "VBG":
+        # a name, not a verb ("said Ines Ford, an analyst at the Harbour Report. “B.”"), or the
+        # first part's own cue ("“A,” he said, “B.”"); a lone participle introduces the second
+        # part ("“A,” Blom sings before asking them, “B?”")
+        return False
     if last.dep_ in ("relcl", "acl", "advcl") and any(c.dep_ in SUBJECT_DEPS for c in last.children):
         return False  # someone else's verb in the description: "..., where the author Lisa Kent also spoke."
     rest = [t for t in words if t.i > last.i and not t.is_punct]
-    return len(rest) <= 1 and all(t.pos_ == "ADV" for t in rest)
+    # at most an adverb, or whom it is said to: "before asking her, “B”", "telling reporters, “B”"
+    return len(rest) <= 2 and all(t.pos_ == "ADV" or t.head.i == last.i and t.dep_ in ("dobj", "dative")
+                                  and t.pos_ in ("PRON", "PROPN") for t in rest)
 
 
 def _own_cue(doc: Doc, text: str, span: QuoteSpan) -> bool:
