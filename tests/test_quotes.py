@@ -340,3 +340,21 @@ def test_quote_lists_the_actors_it_mentions(settings: Settings) -> None:
     (quote,) = [q for q in quotes_of(INTRO + "“Kim Jong Un wants peace,” Trump said.", settings)
                 if q["kind"] == "direct"]
     assert quote["speaker"] == "Donald Trump" and len(quote["mentions"]) == 1
+
+
+def test_speaker_by_name_words_despite_a_title() -> None:
+    """A speaker the NER left unmentioned is found by the words of a person's name here, a title
+    before it ("Mr. Vance, 82,") notwithstanding; a surname two people share names nobody."""
+    from storyline.analyze.nlp import load_pipeline
+    from storyline.analyze.quotes.speakers import Resolver
+    from storyline.model import Mention
+
+    text = "Henry Vance and Ruth Okafor hosted the show. Mr. Vance, 82, told me so. Okafor agreed."
+    doc = load_pipeline(Settings().spacy_model)(text)
+    mentions = [Mention("Henry Vance", "PERSON", 0, 11, 0, "person:henry vance"),
+                Mention("Ruth Okafor", "PERSON", 16, 27, 0, "person:ruth okafor")]
+    resolver = Resolver(doc, mentions, {})
+    vance = next(t for t in doc if t.text == "Vance" and t.idx > 11)
+    assert resolver.resolve(vance, []) == "person:henry vance"
+    twins = Resolver(doc, [*mentions, Mention("Anna Vance", "PERSON", 60, 70, 1, "person:anna vance")], {})
+    assert twins.resolve(vance, []) is None

@@ -89,11 +89,13 @@ class Resolver:
             return self.recent_person(token.idx, quote_spans, depth)
         if token.pos_ == "PROPN" or _capitalised_noun(token):
             # a name the NER left untagged here; "Sanders said", tagged a plural noun, too
-            names = [t for t in phrase if t.pos_ == "PROPN" or _capitalised_noun(t)]
-            keys = [self.person_words.get(fold(t.text).strip("'’"), set()) for t in names]
-            found = one_person(set.intersection(*keys)) if keys and all(keys) else None
-            if found is not None:
-                return found
+            # every word that is a name here must agree; a title ("Mr. King, 82") is no name
+            names = [fold(t.text).strip("'’") for t in phrase if t.pos_ == "PROPN" or _capitalised_noun(t)]
+            keys = [self.person_words[w] for w in names if w in self.person_words]
+            if fold(token.text).strip("'’") in self.person_words:
+                found = one_person(set.intersection(*keys))
+                if found is not None:
+                    return found
         if token.pos_ in ("NOUN", "PROPN"):
             return self.by_role(token)
         return None
