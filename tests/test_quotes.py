@@ -255,6 +255,11 @@ CASES = [
      "the rally.\n\n“Keep your hands where I can see them,” Blom sings to the crowd before asking them, “Where do we "
      "go from here?”", {("direct", "Keep your hands where I can see them,", "Ada Blom"),
                          ("direct", "Where do we go from here?", "Ada Blom")}),
+    ("council: a reported clause the parser hangs on the cue as an adverbial clause", "Mayor Lena Fischer spoke "
+     "on Monday. Fischer said after the meeting she would not sign the budget if it were passed.",
+     {("indirect", "after the meeting she would not sign the budget if it were passed", "Lena Fischer")}),
+    ("resignation: an adverbial clause of time is not what was said", "The anchor Liz Moreau left in May. Moreau "
+     "said nothing when she resigned from the network after ten years.", set()),
 ]
 
 # quotation marks that are not anybody's statement
@@ -358,3 +363,26 @@ def test_speaker_by_name_words_despite_a_title() -> None:
     assert resolver.resolve(vance, []) == "person:henry vance"
     twins = Resolver(doc, [*mentions, Mention("Anna Vance", "PERSON", 60, 70, 1, "person:anna vance")], {})
     assert twins.resolve(vance, []) is None
+
+
+def test_a_speech_verb_tagged_as_a_noun_is_the_verb() -> None:
+    """"But Trump claims that ...", tagged NNS with a subject (seen in news text), is the verb
+    "claim": its subject speaks and its clause is the statement; "his claims that" stays a noun."""
+    from spacy.tokens import Doc
+
+    from storyline.analyze.nlp import load_pipeline
+    from storyline.analyze.quotes.cues import cue_of, statement, subject
+
+    vocab = load_pipeline(Settings().spacy_model).vocab
+    doc = Doc(vocab, words=["But", "Lena", "claims", "that", "she", "lied", "."],
+              pos=["CCONJ", "PROPN", "NOUN", "SCONJ", "PRON", "VERB", "PUNCT"],
+              tags=["CC", "NNP", "NNS", "IN", "PRP", "VBD", "."],
+              deps=["cc", "nsubj", "ROOT", "mark", "nsubj", "ccomp", "punct"],
+              heads=[2, 2, 2, 5, 5, 2, 2], lemmas=["but", "Lena", "claim", "that", "she", "lie", "."])
+    claims = doc[2]
+    assert cue_of(claims).pos == "VERB" and subject(claims).text == "Lena"
+    assert [t.text for t in statement(claims)] == ["that", "she", "lied"]
+    noun = Doc(vocab, words=["his", "claims", "that", "she", "lied"], pos=["PRON", "NOUN", "SCONJ", "PRON", "VERB"],
+               tags=["PRP$", "NNS", "IN", "PRP", "VBD"], deps=["poss", "ROOT", "mark", "nsubj", "acl"],
+               heads=[1, 1, 4, 4, 1], lemmas=["his", "claim", "that", "she", "lie"])
+    assert cue_of(noun[1]).pos == "NOUN" and subject(noun[1]).text == "his"

@@ -54,13 +54,20 @@ def cue_of(token: Token, frame: str | None = None) -> Cue | None:
     """The lexicon's entry for `token` as a cue (a verb used as a verb, a noun as a noun), with
     `frame` among its frames when one is asked for. A sentence-initial cue the tagger took for
     a proper noun still counts as the verb when its lemma is one."""
-    if token.pos_ in ("VERB", "AUX") or token.is_sent_start and token.pos_ == "PROPN":
+    if token.pos_ in ("VERB", "AUX") or token.is_sent_start and token.pos_ == "PROPN" or _verb_as_noun(token):
         cue = lexicon().get((_lemma(token), "VERB"))
     elif token.pos_ == "NOUN":
         cue = lexicon().get((_lemma(token), "NOUN"))
     else:
         return None
     return cue if cue is not None and (frame is None or frame in cue.frames) else None
+
+
+def _verb_as_noun(token: Token) -> bool:
+    """"But Trump claims that ...": a verb the tagger took for a plural noun, known by its subject
+    and its lemma being a speech verb's."""
+    return token.pos_ == "NOUN" and token.tag_ == "NNS" and any(c.dep_ == "nsubj" for c in token.children) \
+        and (_lemma(token), "VERB") in lexicon()
 
 
 def is_cue_word(token: Token) -> bool:
@@ -101,7 +108,7 @@ def subject(cue: Token, content: list[tuple[int, int]] | None = None) -> Token |
     if according_to(cue):
         to = next(c for c in cue.children if c.lower_ == "to")
         return next((c for c in to.children if c.dep_ == "pobj"), None)
-    if cue.pos_ == "NOUN":  # "his claim that", "Smith's statement": the possessor
+    if cue.pos_ == "NOUN" and not _verb_as_noun(cue):  # "his claim that", "Smith's statement": the possessor
         return next((c for c in cue.children if c.dep_ == "poss"), None)
     found = [c for c in cue.children
              if c.dep_ in SUBJECT_DEPS and any(ch.isalpha() for ch in c.text) and not inside(c.idx, content)]
@@ -282,7 +289,8 @@ def statement(cue: Token) -> list[Token] | None:
         own = {t.i for t in cue.subtree}
         return [t for t in cue.head.subtree if t.i not in own]
     if "that" in entry.frames:
-        clause = next((c for c in cue.children if c.dep_ == "ccomp"), None) or _told_that(cue)
+        clause = next((c for c in cue.children if c.dep_ == "ccomp"), None) or _told_that(cue) \
+            or _bare_clause(cue)
         if clause is None and entry.pos == "NOUN":
             clause = next((c for c in cue.children if c.dep_ in ("acl", "ccomp") and
                            any(t.lower_ == "that" and t.dep_ == "mark" for t in c.children)), None)
@@ -355,6 +363,17 @@ def other_statements(clause: Token) -> set[int]:
         if joins:  # its own "and", not an earlier one ("“disgusting” and “a con” and encouraged")
             dropped.add(max(joins))
     return dropped
+
+
+def _bare_clause(verb: Token) -> Token | None:
+    """"Trump said after the convention he would not accept ...": a clause with its own subject and
+    no subordinating word after a speech verb, which the parser hung on it as an adverbial
+    clause (one opening on "if", "because" or "when" is not what was said)."""
+    if verb.pos_ != "VERB":
+        return None
+    return next((c for c in verb.children if c.dep_ == "advcl" and c.i > verb.i
+                 and any(x.dep_ in SUBJECT_DEPS for x in c.children) and c.left_edge.tag_ != "WRB"
+                 and not any(x.dep_ == "mark" for x in c.children)), None)
 
 
 def _told_that(verb: Token) -> Token | None:
