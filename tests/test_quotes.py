@@ -260,6 +260,14 @@ CASES = [
      {("indirect", "after the meeting she would not sign the budget if it were passed", "Lena Fischer")}),
     ("resignation: an adverbial clause of time is not what was said", "The anchor Liz Moreau left in May. Moreau "
      "said nothing when she resigned from the network after ten years.", set()),
+    ("taxes: called X a Y", "The senator Ruth Okafor called the tax a disgrace.",
+     {("indirect", "the tax a disgrace", "Ruth Okafor")}),
+    ("sport: described X as Y", "The coach Ivo Lenz described the defeat as the worst day of his career.",
+     {("indirect", "the defeat as the worst day of his career", "Ivo Lenz")}),
+    ("schools: told X to", "The principal Maria Soto told her teachers to close the school early.",
+     {("indirect", "her teachers to close the school early", "Maria Soto")}),
+    ("floods: calling a meeting is no statement", "The mayor Lena Fischer called an emergency meeting to discuss "
+     "the flood.", set()),
 ]
 
 # quotation marks that are not anybody's statement

@@ -316,9 +316,12 @@ def statement(cue: Token) -> list[Token] | None:
         obj = next((c for c in cue.children if c.dep_ == "dobj"), None)
         # not a participle after a comma: "praised the students, going on to say ..." is the
         # speaker's next act, not something said of the students
+        # nor a purpose or a reason ("called an emergency meeting to discuss the test", "called the
+        # hearing because ...")
         after = [c for c in cue.children if obj is not None and c.i > obj.i
                  and (c.dep_ in ("advcl", "oprd", "xcomp", "ccomp") or c.dep_ == "prep" and c.lower_ in _OF_OBJECT)
-                 and not (c.tag_ == "VBG" and c.i > 0 and cue.doc[c.left_edge.i - 1].text == ",")]
+                 and not (c.tag_ == "VBG" and c.i > 0 and cue.doc[c.left_edge.i - 1].text == ",")
+                 and not any(x.dep_ == "mark" or x.dep_ == "aux" and x.lower_ == "to" for x in c.children)]
         if obj is not None and after:
             # the object and what is said of it: "criticized the officer for shooting ...", not a
             # bare object ("praised the talks"), which is no statement
