@@ -394,3 +394,21 @@ def test_a_speech_verb_tagged_as_a_noun_is_the_verb() -> None:
                tags=["PRP$", "NNS", "IN", "PRP", "VBD"], deps=["poss", "ROOT", "mark", "nsubj", "acl"],
                heads=[1, 1, 4, 4, 1], lemmas=["his", "claim", "that", "she", "lie"])
     assert cue_of(noun[1]).pos == "NOUN" and subject(noun[1]).text == "his"
+
+
+def test_two_clauses_the_parser_hangs_on_one_cue_are_one_statement() -> None:
+    """"Sato said prices rose, and that wages fell": spaCy sometimes makes both clauses complements
+    of "said" (seen in news text); the statement holds both, not the first alone."""
+    from spacy.tokens import Doc
+
+    from storyline.analyze.nlp import load_pipeline
+    from storyline.analyze.quotes.cues import statement
+
+    vocab = load_pipeline(Settings().spacy_model).vocab
+    doc = Doc(vocab, words=["Sato", "said", "prices", "rose", ",", "and", "that", "wages", "fell", "."],
+              pos=["PROPN", "VERB", "NOUN", "VERB", "PUNCT", "CCONJ", "SCONJ", "NOUN", "VERB", "PUNCT"],
+              tags=["NNP", "VBD", "NNS", "VBD", ",", "CC", "IN", "NNS", "VBD", "."],
+              deps=["nsubj", "ROOT", "nsubj", "ccomp", "punct", "cc", "mark", "nsubj", "ccomp", "punct"],
+              heads=[1, 1, 3, 1, 1, 1, 8, 8, 1, 1], lemmas=["Sato", "say", "price", "rise", ",", "and", "that",
+                                                            "wage", "fall", "."])
+    assert [t.text for t in statement(doc[1])] == ["prices", "rose", "that", "wages", "fell"]

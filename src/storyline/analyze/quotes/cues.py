@@ -295,7 +295,10 @@ def statement(cue: Token) -> list[Token] | None:
             clause = next((c for c in cue.children if c.dep_ in ("acl", "ccomp") and
                            any(t.lower_ == "that" and t.dep_ == "mark" for t in c.children)), None)
         if clause is not None:
-            return _own_part(clause)
+            # "Obama noted China had resisted such agreements, but the air pollution had become so
+            # bad that ...": a second clause the parser hung on the cue goes with the first
+            more = [c for c in cue.children if c.dep_ == "ccomp" and c.i > clause.i]
+            return [t for c in (clause, *more) for t in _own_part(c)]
     for prep in ("of", "for"):
         if prep in entry.frames:
             p = next((c for c in cue.children if c.dep_ == "prep" and c.lower_ == prep), None)
