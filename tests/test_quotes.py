@@ -268,6 +268,16 @@ CASES = [
      {("indirect", "her teachers to close the school early", "Maria Soto")}),
     ("floods: calling a meeting is no statement", "The mayor Lena Fischer called an emergency meeting to discuss "
      "the flood.", set()),
+    ("tunnels: a fragment is reported in the outermost speaker's clause", "The minister Eva Lind said Tom Brandt "
+     "once described the tunnel as “a hole full of money” when he was mayor.",
+     {("partial", "Tom Brandt once described the tunnel as “a hole full of money” when he was mayor", "Eva Lind")}),
+    ("league: a further cue reports its own fragment", "Coach Ana Ribeiro said her players were “exhausted,” "
+     "adding that the league had to “rethink the whole calendar.”",
+     {("partial", "her players were “exhausted,”", "Ana Ribeiro"),
+      ("partial", "the league had to “rethink the whole calendar.”", "Ana Ribeiro")}),
+    ("city hall: a speech verb's clause holding the fragment is that speaker's", "The spokesman Ole Brandt said "
+     "Mayor Ada Novak replied that the city should “wait for the report” before acting.",
+     {("partial", "the city should “wait for the report” before acting", "Ada Novak")}),
 ]
 
 # quotation marks that are not anybody's statement

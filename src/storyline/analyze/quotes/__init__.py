@@ -27,9 +27,11 @@ from storyline.analyze.quotes.cues import (
     according_to,
     cue_in,
     fragment_cues,
+    further_cue,
     inside,
     is_cue_word,
     reported_clause,
+    says_clause,
     statement,
     subject,
     subordinate,
@@ -106,8 +108,7 @@ def extract_quotes(doc: Doc, mentions: list[Mention], roles: dict[str, list[str]
             if not cues:
                 labels.append((q_start, q_end))
                 continue  # a scare quote, a title or a label: not something anyone said
-            # the nearest cue whose speaker is known: "Obama said most people believe “...”" is Obama's
-            cue = next((c for c in cues if _speaker(resolver, c, content)), cues[0])
+            cue = _reporting_cue(cues, resolver, content, q_start)
         else:
             cue = _direct_cue(sentences, s_first, s_last, frame_tokens(s_first, s_last), text, q_end, content, quoted)
         key: str | None = None
@@ -151,6 +152,23 @@ def extract_quotes(doc: Doc, mentions: list[Mention], roles: dict[str, list[str]
                   if not any(s < q.end and q.start < e for s, e in taken))
     quotes.sort(key=lambda q: q.start)
     return quotes
+
+
+def _reporting_cue(cues: list[Token], resolver: Resolver, content: list[tuple[int, int]], start: int) -> Token:
+    """Of a fragment's cues (the nearest first), the outermost whose speaker is known: the fragment
+    is reported in that speaker's clause ("Obama said most people believe “...”", "Trump said
+    Clinton once described the pact as “the gold standard”" are Obama's and Trump's statements).
+    The search stops at a cue that reports a statement of its own: a speaker's further cue
+    ("..., adding that “...”", "... and urged X to “...”"), a cue in a relative clause ("a halt to
+    the drills, which he described as “...”"), and a speech verb whose clause holds the fragment
+    ("Kim said Moon replied that the two sides should “create the conditions”" is Moon's)."""
+    chosen = None
+    for cue in cues:
+        if _speaker(resolver, cue, content):
+            chosen = cue
+            if further_cue(cue) or cue.dep_ in ("relcl", "acl") or says_clause(cue, start):
+                break
+    return chosen if chosen is not None else cues[0]
 
 
 def _speaker(resolver: Resolver, cue: Token, content: list[tuple[int, int]]) -> str | None:

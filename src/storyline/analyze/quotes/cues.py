@@ -351,6 +351,22 @@ def _own_part(clause: Token) -> list[Token]:
 _SPEAKER_FORMS = {"VBD", "VBZ", "VBP", "VBG"}
 
 
+def further_cue(token: Token) -> bool:
+    """A cue conjoined to another or a participle, in a form of its own ("... and encouraged
+    Americans to", "..., arguing that"): the speaker's next statement, not part of the last."""
+    return token.dep_ in ("conj", "advcl") and token.tag_ in _SPEAKER_FORMS \
+        and not (token.dep_ == "advcl" and token.tag_ != "VBG") and cue_of(token) is not None
+
+
+def says_clause(cue: Token, start: int) -> bool:
+    """A speech verb reporting, in its that-clause, the text at `start` ("Moon replied that the two
+    sides should “create the conditions”"); not a naming verb ("described X as “...”") nor a
+    belief ("most people believe “...”")."""
+    entry = cue_of(cue, "that")
+    return entry is not None and entry.kind == "speech" and any(
+        c.dep_ == "ccomp" and c.left_edge.idx <= start <= c.right_edge.idx + len(c.right_edge) for c in cue.children)
+
+
 def other_statements(clause: Token) -> set[int]:
     """Token indices, within `clause`'s subtree, of the speaker's further cues with what they
     report, which are statements of their own: "Machado promised to keep campaigning and said she
@@ -360,9 +376,7 @@ def other_statements(clause: Token) -> set[int]:
     the reported clause's: "voters would complain"); its "and" goes with it."""
     dropped: set[int] = set()
     for t in clause.subtree:
-        if t.i == clause.i or t.i in dropped or t.dep_ not in ("conj", "advcl") or t.tag_ not in _SPEAKER_FORMS:
-            continue
-        if t.dep_ == "advcl" and t.tag_ != "VBG" or cue_of(t) is None:
+        if t.i == clause.i or t.i in dropped or not further_cue(t):
             continue
         dropped.update(x.i for x in t.subtree)
         joins = [c.i for c in t.head.children if c.dep_ == "cc" and c.i < t.i]
