@@ -278,6 +278,12 @@ CASES = [
     ("city hall: a speech verb's clause holding the fragment is that speaker's", "The spokesman Ole Brandt said "
      "Mayor Ada Novak replied that the city should “wait for the report” before acting.",
      {("partial", "the city should “wait for the report” before acting", "Ada Novak")}),
+    ("museums: a dateline the parser takes for the subject", "WASHINGTON -- President Ana Soto, opening the new "
+     "museum on Saturday, said it would tell an American story.",
+     {("indirect", "it would tell an American story", "Ana Soto")}),
+    ("sayings: a people is not its country", "Mexico lies south of the border.\n\n“Poor Mexico, so far from God "
+     "and so close to the United States,” Mexicans often say.",
+     {("direct", "Poor Mexico, so far from God and so close to the United States,", None)}),
 ]
 
 # quotation marks that are not anybody's statement

@@ -110,8 +110,9 @@ def subject(cue: Token, content: list[tuple[int, int]] | None = None) -> Token |
         return next((c for c in to.children if c.dep_ == "pobj"), None)
     if cue.pos_ == "NOUN" and not _verb_as_noun(cue):  # "his claim that", "Smith's statement": the possessor
         return next((c for c in cue.children if c.dep_ == "poss"), None)
-    found = [c for c in cue.children
-             if c.dep_ in SUBJECT_DEPS and any(ch.isalpha() for ch in c.text) and not inside(c.idx, content)]
+    found = [_after_dateline(c) for c in cue.children if c.dep_ in SUBJECT_DEPS and any(ch.isalpha() for ch in c.text)
+             and not inside(c.idx, content)]
+    found = [c for c in found if c is not None]
     if found:
         # "the medic Jana Vos asked", parsed with two subjects: the name
         return next((c for c in found if c.pos_ == "PROPN"), found[0])
@@ -155,6 +156,15 @@ def subject(cue: Token, content: list[tuple[int, int]] | None = None) -> Token |
         if cue.dep_ == "xcomp" and head.pos_ == "VERB" and not any(c.dep_ in ("dobj", "dative") for c in head.children):
             return subject(head, content)
     return None
+
+
+def _after_dateline(token: Token) -> Token | None:
+    """"WASHINGTON -- President Obama ... said": the parser sometimes makes the place a story was
+    filed from the subject and the speaker its apposition; the speaker, then (None without one)."""
+    nxt = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    if not (token.text.isupper() and len(token.text) > 1 and nxt is not None and nxt.text in ("--", "—", "–", "-")):
+        return token
+    return next((c for c in token.children if c.dep_ == "appos"), None)
 
 
 def _so_called(token: Token) -> bool:

@@ -64,6 +64,8 @@ class Resolver:
     def resolve(self, token: Token, quote_spans: list[tuple[int, int]], depth: int = 0) -> str | None:
         """The actor key for the speaker whose syntactic head is `token`."""
         head = self.mention_at(token.idx, token.idx + len(token))
+        if head is not None and head.label == "NORP":
+            return None  # "Mexicans often say": a people, not its country's government
         if head is not None:  # "the UK P&I Club said": the head's own name, not its modifier's
             return head.actor_key
         # a named actor anywhere in the subject phrase (not inside a quotation), persons first
