@@ -284,6 +284,11 @@ CASES = [
     ("sayings: a people is not its country", "Mexico lies south of the border.\n\n“Poor Mexico, so far from God "
      "and so close to the United States,” Mexicans often say.",
      {("direct", "Poor Mexico, so far from God and so close to the United States,", None)}),
+    ("climate: a cue the parser hangs on the sentence as an aside", "Barack Obama spoke. During his years in "
+     "office, Mr. Obama said, a majority of voters have come to believe \"that the climate is changing.\"",
+     {("partial", "a majority of voters have come to believe \"that the climate is changing.\"", "Barack Obama")}),
+    ("schools: responded by saying", "The mayor Ada Novak responded to a parent on Wednesday night by saying the "
+     "new school was “safe and ready.”", {("partial", "the new school was “safe and ready.”", "Ada Novak")}),
 ]
 
 # quotation marks that are not anybody's statement

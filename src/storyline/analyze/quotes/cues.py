@@ -128,9 +128,9 @@ def subject(cue: Token, content: list[tuple[int, int]] | None = None) -> Token |
         # "footage of Hillary Clinton asking, “...”": the person the participle follows
         if before.pos_ == "PROPN" and before.ent_type_ == "PERSON" and not inside(before.idx, content):
             return before
-        # "drew criticism for saying that ...", "criticized Lee for saying ...": the one the
-        # clause blames, named as its object, or else its subject
-        if cue.dep_ == "pcomp" and head.lower_ == "for":
+        # "drew criticism for saying that ...", "criticized Lee for saying ...", "responded by
+        # saying ...": the one the clause blames, named as its object, or else its subject
+        if cue.dep_ == "pcomp" and head.lower_ in ("for", "by"):
             verb = next((a for a in cue.ancestors if a.pos_ in ("VERB", "AUX")), None)
             if verb is not None:
                 obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
@@ -182,7 +182,11 @@ def fragment_cues(doc: Doc, start: int, end: int, words: int) -> list[Token]:
     if span is None or not len(span):
         return []
     root = span.root
-    verbs = [t for t in (root, *root.ancestors) if not _so_called(t) and (t.pos_ == "VERB" or cue_of(t) is not None)]
+    # "Mr. Obama said, a majority of Americans have come to believe “...”": a cue the parser hangs
+    # on the sentence as an aside (parataxis) reports it too, outermost
+    path = [root, *root.ancestors]
+    path += [c for t in path for c in t.children if c.dep_ == "parataxis" and not start <= c.idx < end]
+    verbs = [t for t in path if not _so_called(t) and (t.pos_ == "VERB" or cue_of(t) is not None)]
     speech = [t for t in verbs if cue_of(t) is not None]
     if not speech:
         # a parse that lost the verb ("Praised Trump as the “only person” ..."): a naming verb
