@@ -289,6 +289,12 @@ CASES = [
      {("partial", "a majority of voters have come to believe \"that the climate is changing.\"", "Barack Obama")}),
     ("schools: responded by saying", "The mayor Ada Novak responded to a parent on Wednesday night by saying the "
      "new school was “safe and ready.”", {("partial", "the new school was “safe and ready.”", "Ada Novak")}),
+    ("budget: despite admitting", "The mayor Ada Novak, despite admitting that the budget was “a mess,” said the "
+     "city would cope.", {("partial", "the budget was “a mess,”", "Ada Novak"),
+                          ("indirect", "the city would cope", "Ada Novak")}),
+    ("selection: a relative clause's cue is someone else's", "The coach Ivo Lenz was defensive when asked about a "
+     "player who said he had been dropped unfairly, saying, “Nobody is dropped unfairly in my team.”",
+     {("direct", "Nobody is dropped unfairly in my team.", "Ivo Lenz")}),
 ]
 
 # quotation marks that are not anybody's statement

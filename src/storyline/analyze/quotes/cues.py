@@ -82,12 +82,14 @@ def according_to(token: Token) -> bool:
 
 def cue_in(tokens: list[Token], content: list[tuple[int, int]] | None = None) -> Token | None:
     """The cue of a quotation's frame: one with a subject beats one without ("Speaking at a
-    press conference, Trump told reporters" -> told); the main verb beats a subordinate one."""
+    press conference, Trump told reporters" -> told); the main verb beats a subordinate one, and
+    both beat a relative clause's."""
     found = [t for t in tokens if t.pos_ in ("VERB", "AUX") and cue_of(t, "quote") or according_to(t)]
     if not found:
         return None
-    return min(found, key=lambda t: (subject(t, content) is None, t.dep_ in ("advcl", "xcomp", "pcomp"),
-                                     _depth(t), t.i))
+    # a relative clause's cue describes someone else ("a player who said he had been dropped, ...")
+    return min(found, key=lambda t: (subject(t, content) is None, t.dep_ == "relcl",
+                                     t.dep_ in ("advcl", "xcomp", "pcomp"), _depth(t), t.i))
 
 
 def _depth(token: Token) -> int:
@@ -130,7 +132,7 @@ def subject(cue: Token, content: list[tuple[int, int]] | None = None) -> Token |
             return before
         # "drew criticism for saying that ...", "criticized Lee for saying ...", "responded by
         # saying ...": the one the clause blames, named as its object, or else its subject
-        if cue.dep_ == "pcomp" and head.lower_ in ("for", "by"):
+        if cue.dep_ == "pcomp" and head.lower_ in ("for", "by", "after", "before", "without", "despite", "while"):
             verb = next((a for a in cue.ancestors if a.pos_ in ("VERB", "AUX")), None)
             if verb is not None:
                 obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
@@ -141,6 +143,10 @@ def subject(cue: Token, content: list[tuple[int, int]] | None = None) -> Token |
     if cue.dep_ == "advcl" and cue.tag_ == "VBG" and head.i != cue.i and head.i < cue.i:
         if head.dep_ == "ccomp" and cue_of(head.head) is not None:
             return subject(head.head, content)
+        if head.dep_ == "relcl" and any(c.dep_ in SUBJECT_DEPS and c.tag_ in ("WP", "WDT") for c in head.children):
+            # "... defensive when forced to defend not paying an architect who said he was stiffed,
+            # saying, “...”": hung on a relative clause ("who ..."), it is the sentence's subject's
+            return subject(cue.sent.root, content)
         return subject(head, content) if head.pos_ in ("VERB", "AUX") else None
     # "Berg said the team would keep its coach and warned that ...": the parser hangs the second
     # cue on the reported clause; it shares the first cue's subject
