@@ -3,14 +3,16 @@
 Kinds: `direct` (a whole statement in quotation marks, also across sentences and around a
 mid-quote cue; one per paragraph of a quotation running over several), `partial` (a quoted
 fragment inside the reporter's sentence, kept when someone says or writes it; its text is the
-clause it is reported in), `indirect` (reported speech: a cue's clause, object or infinitive by
-the lexicon's frames, or "according to X, ...").
+clause it is reported in, that of the outermost speaker who reports it), `indirect` (reported
+speech: a cue's clause, object or infinitive by the lexicon's frames, or "according to X, ...";
+in two parts when its cue interrupts it).
 
 The three jobs live apart: `spans` finds the quotation marks and joins a quotation around its
 cue, `cues` decides what is a cue (one lexicon, by lemma and dependency), `speakers` turns the
-cue's subject into an actor. The speaker is found, in order, from: the cue's subject in the
-quote's own sentence; a colon introduction or a cue in the sentence before; the speaker of the
-quote just before (a quote running on); a pronoun or title. When none applies it is None.
+cue's subject into an actor. The speaker is found, in order, from: a transcript's speaker label
+("PENCE: ..."); a signature after a dash; the cue's subject in the quote's own sentence; a colon
+introduction or a cue in the sentence before; the speaker of the quote just before (a quote
+running on); a pronoun or title. When none applies it is None.
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ from storyline.model import Mention, Quote
 
 __all__ = ["extract_quotes", "find_quote_spans"]
 
+# a fragment's closing mark, with the punctuation before it: ... "like candy."
+_CLOSING = re.compile(r"[.,!?]?[\"”]")
 # “...” ― Esther Tapia: a signature after a dash at the end of the quote
 _DASH_SPEAKER = re.compile(r"[ \u00a0]*[―—–-]{1,2}[ \u00a0]*([A-Z][\w.’'-]*(?:[ \u00a0]+[A-Z][\w.’'-]*){0,4})")
 
@@ -307,8 +311,6 @@ def _span_text(text: str, tokens: list[Token], least: int = 3) -> tuple[int, int
         end = closing.end() if closing else end
     return start, end, " ".join(text[start:end].split())
 
-
-_CLOSING = re.compile(r"[.,!?]?[\"”]")
 
 
 def _mentioned(resolver: Resolver, start: int, end: int, speaker: str | None) -> list[str]:
