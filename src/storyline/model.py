@@ -103,7 +103,8 @@ class Quote:
     speaker_key: str | None  # the article actor's key; the corpus stage maps it to the canonical actor
     sentence: int
     mentions: list[str] = field(default_factory=list)  # actor keys the quote speaks of
-    # (start, end) of each part: two for “A,” she said, “B.” (text joins them with " … "), else one
+    # (start, end) of each part: two for “A,” she said, “B.” and for "A, he said, B." (text joins
+    # them with " … "), else one
     parts: list[tuple[int, int]] = field(default_factory=list)
 
 

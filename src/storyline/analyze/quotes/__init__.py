@@ -3,14 +3,16 @@
 Kinds: `direct` (a whole statement in quotation marks, also across sentences and around a
 mid-quote cue; one per paragraph of a quotation running over several), `partial` (a quoted
 fragment inside the reporter's sentence, kept when someone says or writes it; its text is the
-clause it is reported in), `indirect` (reported speech: a cue's clause, object or infinitive by
-the lexicon's frames, or "according to X, ...").
+clause it is reported in, that of the outermost speaker who reports it), `indirect` (reported
+speech: a cue's clause, object or infinitive by the lexicon's frames, or "according to X, ...";
+in two parts when its cue interrupts it).
 
 The three jobs live apart: `spans` finds the quotation marks and joins a quotation around its
 cue, `cues` decides what is a cue (one lexicon, by lemma and dependency), `speakers` turns the
-cue's subject into an actor. The speaker is found, in order, from: the cue's subject in the
-quote's own sentence; a colon introduction or a cue in the sentence before; the speaker of the
-quote just before (a quote running on); a pronoun or title. When none applies it is None.
+cue's subject into an actor. The speaker is found, in order, from: a transcript's speaker label
+("PENCE: ..."); a signature after a dash; the cue's subject in the quote's own sentence; a colon
+introduction or a cue in the sentence before; the speaker of the quote just before (a quote
+running on); a pronoun or title. When none applies it is None.
 """
 
 from __future__ import annotations
@@ -27,17 +29,22 @@ from storyline.analyze.quotes.cues import (
     according_to,
     cue_in,
     fragment_cues,
+    further_cue,
     inside,
     is_cue_word,
     reported_clause,
+    says_clause,
     statement,
     subject,
+    subordinate,
 )
 from storyline.analyze.quotes.spans import (
+    JOINER,
     OPENERS,
     find_quote_spans,
     joined,
     kind,
+    lead_in,
     merge_interrupted,
     normalise_marks,
     title_case,
@@ -47,6 +54,8 @@ from storyline.model import Mention, Quote
 
 __all__ = ["extract_quotes", "find_quote_spans"]
 
+# a fragment's closing mark, with the punctuation before it: ... "like candy."
+_CLOSING = re.compile(r"[.,!?]?[\"”]")
 # “...” ― Esther Tapia: a signature after a dash at the end of the quote
 _DASH_SPEAKER = re.compile(r"[ \u00a0]*[―—–-]{1,2}[ \u00a0]*([A-Z][\w.’'-]*(?:[ \u00a0]+[A-Z][\w.’'-]*){0,4})")
 
@@ -86,18 +95,24 @@ def extract_quotes(doc: Doc, mentions: list[Mention], roles: dict[str, list[str]
     last_speaker: tuple[int, str | None] = (-10, None)  # (sentence index, key) of the latest direct quote
 
     for span in merge_interrupted(raw, doc, text):
+        label = lead_in(text, span)
+        label_key = resolver.by_label(label[0], label[1]) if label is not None else None
+        if label is not None and label_key is not None:
+            # "WALLACE: Let's start ...": the transcript's label is the speaker, not their words
+            span.start, span.parts[0] = label[2], (label[2], span.parts[0][1])
         q_start, q_end = span.start, span.end
         words = len(re.findall(r"\w+", text[q_start:q_end]))
         s_first, s_last = sentence_index(q_start), sentence_index(max(q_start, q_end - 1))
         before = text[sentences[s_first].start_char:q_start - 1]
         q_kind = kind(text, span, before, words)
+        if q_kind == "direct" and len(span.parts) == 1 and s_first == s_last and subordinate(doc, q_start, q_end):
+            q_kind = "partial"
         if q_kind == "partial":
             cues = fragment_cues(doc, q_start, q_end, words)
             if not cues:
                 labels.append((q_start, q_end))
                 continue  # a scare quote, a title or a label: not something anyone said
-            # the nearest cue whose speaker is known: "Obama said most people believe “...”" is Obama's
-            cue = next((c for c in cues if _speaker(resolver, c, content)), cues[0])
+            cue = _reporting_cue(cues, resolver, content, q_start)
         else:
             cue = _direct_cue(sentences, s_first, s_last, frame_tokens(s_first, s_last), text, q_end, content, quoted)
         key: str | None = None
@@ -107,6 +122,8 @@ def extract_quotes(doc: Doc, mentions: list[Mention], roles: dict[str, list[str]
             found = resolver.mention_at(dash.start(1), dash.end(1))
             if found is not None and found.actor_key.startswith("person:"):
                 key, cue_text, cue = found.actor_key, "―", None
+        if label_key is not None and q_kind == "direct":
+            key, cue_text, cue = label_key, ":", None
         if cue is not None:
             key = _speaker(resolver, cue, content)
         if key is None and q_kind == "direct" and cue is None:
@@ -132,13 +149,30 @@ def extract_quotes(doc: Doc, mentions: list[Mention], roles: dict[str, list[str]
                             mentions=_mentioned(resolver, t_start, t_end, key)))
 
     taken = [(q.start, q.end) for q in quotes if q.kind == "partial"]
-    direct_starts = {q.start for q in quotes if q.kind == "direct"}
+    direct_starts = {q.start: q.end for q in quotes if q.kind == "direct"}
     # in a reported clause a quoted fragment is the speaker's words, unless it is a title ("The Art of the Deal")
     said = [c for c in content if c not in labels or not title_case(text[c[0]:c[1]])]
     quotes.extend(q for q in _indirect(doc, sentences, resolver, content, direct_starts, said)
                   if not any(s < q.end and q.start < e for s, e in taken))
     quotes.sort(key=lambda q: q.start)
     return quotes
+
+
+def _reporting_cue(cues: list[Token], resolver: Resolver, content: list[tuple[int, int]], start: int) -> Token:
+    """Of a fragment's cues (the nearest first), the outermost whose speaker is known: the fragment
+    is reported in that speaker's clause ("Obama said most people believe “...”", "Trump said
+    Clinton once described the pact as “the gold standard”" are Obama's and Trump's statements).
+    The search stops at a cue that reports a statement of its own: a speaker's further cue
+    ("..., adding that “...”", "... and urged X to “...”"), a cue in a relative clause ("a halt to
+    the drills, which he described as “...”"), and a speech verb whose clause holds the fragment
+    ("Kim said Moon replied that the two sides should “create the conditions”" is Moon's)."""
+    chosen = None
+    for cue in cues:
+        if _speaker(resolver, cue, content):
+            chosen = cue
+            if further_cue(cue) or cue.dep_ in ("relcl", "acl") or says_clause(cue, start):
+                break
+    return chosen if chosen is not None else cues[0]
 
 
 def _speaker(resolver: Resolver, cue: Token, content: list[tuple[int, int]]) -> str | None:
@@ -162,22 +196,26 @@ def _direct_cue(sentences: list[Span], s_first: int, s_last: int, frame: list[To
 
 
 def _indirect(doc: Doc, sentences: list[Span], resolver: Resolver, content: list[tuple[int, int]],
-              direct_starts: set[int], said: list[tuple[int, int]]) -> list[Quote]:
+              direct_starts: dict[int, int], said: list[tuple[int, int]]) -> list[Quote]:
     """Reported speech: 'according to X, CLAUSE' (the sentence's one statement), or each cue's clause,
     object or infinitive by its frames ('X said (that) ...', 'X accused Y of ...', 'X urged Y to
-    ...', 'X's claim that ...'). Sentences that hold a direct quotation are left to its rules;
-    a clause holding a quoted fragment someone said (`said`) is a mixed quotation, kind `partial`."""
+    ...', 'X's claim that ...'). A sentence holding a direct quotation (`direct_starts`: start ->
+    end) has its statement already, up to the quotation's end: after it only a further cue's
+    statement counts (“...,” Tilden said, adding that the deals were handed out "like candy.").
+    A clause holding a quoted fragment someone said (`said`) is a mixed quotation, kind `partial`."""
     out = []
     text = resolver.text
     for index, sentence in enumerate(sentences):
-        # a sentence inside a quotation is the quoted speaker's, not the reporter's; a sentence
-        # that carries a direct quotation has its statement already
-        if any(s <= sentence.start_char and sentence.end_char - 1 <= e + 1 for s, e in content) or \
-                any(sentence.start_char <= s < sentence.end_char for s in direct_starts):
+        # a sentence inside a quotation is the quoted speaker's, not the reporter's
+        if any(s <= sentence.start_char and sentence.end_char - 1 <= e + 1 for s, e in content):
             continue
+        held = [e for s, e in direct_starts.items() if sentence.start_char <= s < sentence.end_char]
+        floor = max(held) + 1 if held else sentence.start_char
         taken: list[tuple[int, int]] = []  # the sentence's statements: a cue's clause, and a conjoined cue's
         for token in sentence:
-            if according_to(token):
+            if token.idx < floor:
+                continue
+            if according_to(token) and not held:
                 who = subject(token, content)
                 phrase = list(token.subtree)
                 rest = [t for t in sentence if t not in phrase and not (t.is_punct and t.i == phrase[-1].i + 1)]
@@ -202,7 +240,7 @@ def _indirect(doc: Doc, sentences: list[Span], resolver: Resolver, content: list
                 tokens = tokens[1:]
             tokens = _until_quotation(tokens, direct_starts)
             body = _span_text(text, tokens)
-            if body is None or len(tokens) < 4:
+            if body is None or len(tokens) < 4 or body[0] < floor:
                 continue
             # a clause that starts inside a quotation is a direct quote's business
             if inside(body[0], content) or (body[0] > 0 and text[body[0] - 1] in "“\"") \
@@ -214,13 +252,16 @@ def _indirect(doc: Doc, sentences: list[Span], resolver: Resolver, content: list
             key = resolver.resolve(who, content)
             # a reported clause holding a quoted fragment is a mixed quotation
             mixed = any(s < body[1] and body[0] < e for s, e in said)
+            parts = _runs(text, tokens, token)
+            if len(parts) > 1:  # "Lenox was a juggernaut, Mr. Clarke said, until ...": around its cue
+                body = (parts[0][0], parts[-1][1], JOINER.join(" ".join(text[s:e].split()) for s, e in parts))
             out.append(Quote(text=body[2], start=body[0], end=body[1], kind="partial" if mixed else "indirect",
-                             cue=token.text, speaker_key=key, sentence=index, parts=[body[:2]],
+                             cue=token.text, speaker_key=key, sentence=index, parts=parts or [body[:2]],
                              mentions=_mentioned(resolver, body[0], body[1], key)))
     return out
 
 
-def _until_quotation(tokens: list[Token], direct_starts: set[int]) -> list[Token]:
+def _until_quotation(tokens: list[Token], direct_starts: dict[int, int]) -> list[Token]:
     """The reported clause stops where a direct quotation takes over ("..., adding, “...”");
     a quoted fragment inside the clause stays (a mixed quotation), with its closing mark."""
     out: list[Token] = []
@@ -230,24 +271,46 @@ def _until_quotation(tokens: list[Token], direct_starts: set[int]) -> list[Token
         out.append(t)
     opened = any(t.text in OPENERS or t.text == '"' for t in out[:-1])
     while out and (out[-1].is_punct and not (opened and out[-1].text in ("”", '"'))
-                   or out[-1].pos_ == "VERB" and is_cue_word(out[-1])):
+                   or out[-1].pos_ == "VERB" and is_cue_word(out[-1]) or out[-1].dep_ == "cc"):
         out.pop()
     return out
 
 
 
-def _span_text(text: str, tokens: list[Token]) -> tuple[int, int, str] | None:
+def _runs(text: str, tokens: list[Token], cue: Token) -> list[tuple[int, int]]:
+    """The statement's offsets, without the punctuation at its ends: one stretch for a clause,
+    two for a statement its cue interrupts ("Lenox was a juggernaut, Mr. Clarke said, until ...")."""
+    runs: list[list[Token]] = []
+    for t in tokens:
+        if runs and not runs[-1][-1].i < cue.i < t.i:
+            runs[-1].append(t)
+        else:
+            runs.append([t])
+    out = []
+    for run in runs:
+        body = _span_text(text, run, least=1)
+        if body is not None:
+            out.append(body[:2])
+    return out
+
+
+def _span_text(text: str, tokens: list[Token], least: int = 3) -> tuple[int, int, str] | None:
     """The tokens' stretch of text without the punctuation around it; a closing quotation mark
     whose opening one is inside stays (“more learning.”)."""
     opened = any(t.text in OPENERS or t.text == '"' for t in tokens[:-1])
-    while tokens and tokens[-1].is_punct and not (opened and tokens[-1].text in ("”", '"')):
+    while tokens and (tokens[-1].is_punct or tokens[-1].is_space) and not (opened and tokens[-1].text in ("”", '"')):
         tokens = tokens[:-1]
-    while tokens and tokens[0].is_punct:
+    while tokens and (tokens[0].is_punct or tokens[0].is_space):
         tokens = tokens[1:]
-    if len(tokens) < 3:
+    if len(tokens) < least:
         return None
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+    marks = sum(text.count(m, start, end) for m in ('"', "“", "”"))
+    if marks % 2:  # a fragment's closing mark the parser hung elsewhere: “handed out "like candy."”
+        closing = _CLOSING.match(text, end)
+        end = closing.end() if closing else end
     return start, end, " ".join(text[start:end].split())
+
 
 
 def _mentioned(resolver: Resolver, start: int, end: int, speaker: str | None) -> list[str]:

@@ -54,13 +54,20 @@ def cue_of(token: Token, frame: str | None = None) -> Cue | None:
     """The lexicon's entry for `token` as a cue (a verb used as a verb, a noun as a noun), with
     `frame` among its frames when one is asked for. A sentence-initial cue the tagger took for
     a proper noun still counts as the verb when its lemma is one."""
-    if token.pos_ in ("VERB", "AUX") or token.is_sent_start and token.pos_ == "PROPN":
+    if token.pos_ in ("VERB", "AUX") or token.is_sent_start and token.pos_ == "PROPN" or _verb_as_noun(token):
         cue = lexicon().get((_lemma(token), "VERB"))
     elif token.pos_ == "NOUN":
         cue = lexicon().get((_lemma(token), "NOUN"))
     else:
         return None
     return cue if cue is not None and (frame is None or frame in cue.frames) else None
+
+
+def _verb_as_noun(token: Token) -> bool:
+    """"But Trump claims that ...": a verb the tagger took for a plural noun, known by its subject
+    and its lemma being a speech verb's."""
+    return token.pos_ == "NOUN" and token.tag_ == "NNS" and any(c.dep_ == "nsubj" for c in token.children) \
+        and (_lemma(token), "VERB") in lexicon()
 
 
 def is_cue_word(token: Token) -> bool:
@@ -75,12 +82,14 @@ def according_to(token: Token) -> bool:
 
 def cue_in(tokens: list[Token], content: list[tuple[int, int]] | None = None) -> Token | None:
     """The cue of a quotation's frame: one with a subject beats one without ("Speaking at a
-    press conference, Trump told reporters" -> told); the main verb beats a subordinate one."""
+    press conference, Trump told reporters" -> told); the main verb beats a subordinate one, and
+    both beat a relative clause's."""
     found = [t for t in tokens if t.pos_ in ("VERB", "AUX") and cue_of(t, "quote") or according_to(t)]
     if not found:
         return None
-    return min(found, key=lambda t: (subject(t, content) is None, t.dep_ in ("advcl", "xcomp", "pcomp"),
-                                     _depth(t), t.i))
+    # a relative clause's cue describes someone else ("a player who said he had been dropped, ...")
+    return min(found, key=lambda t: (subject(t, content) is None, t.dep_ == "relcl",
+                                     t.dep_ in ("advcl", "xcomp", "pcomp"), _depth(t), t.i))
 
 
 def _depth(token: Token) -> int:
@@ -101,11 +110,14 @@ def subject(cue: Token, content: list[tuple[int, int]] | None = None) -> Token |
     if according_to(cue):
         to = next(c for c in cue.children if c.lower_ == "to")
         return next((c for c in to.children if c.dep_ == "pobj"), None)
-    if cue.pos_ == "NOUN":  # "his claim that", "Smith's statement": the possessor
+    if cue.pos_ == "NOUN" and not _verb_as_noun(cue):  # "his claim that", "Smith's statement": the possessor
         return next((c for c in cue.children if c.dep_ == "poss"), None)
-    for child in cue.children:
-        if child.dep_ in SUBJECT_DEPS and any(c.isalpha() for c in child.text) and not inside(child.idx, content):
-            return child
+    found = [_after_dateline(c) for c in cue.children if c.dep_ in SUBJECT_DEPS and any(ch.isalpha() for ch in c.text)
+             and not inside(c.idx, content)]
+    found = [c for c in found if c is not None]
+    if found:
+        # "the medic Jana Vos asked", parsed with two subjects: the name
+        return next((c for c in found if c.pos_ == "PROPN"), found[0])
     if cue.dep_ in ("relcl", "acl"):  # "..., who told reporters": the relative clause's antecedent
         return cue.head
     head = cue.head
@@ -113,17 +125,52 @@ def subject(cue: Token, content: list[tuple[int, int]] | None = None) -> Token |
     if cue.dep_ == "compound" and head.pos_ == "PROPN" and head.i > cue.i and cue_of(cue, "that") \
             and head.i + 1 < len(cue.doc) and cue.doc[head.i + 1].text in (":", ","):
         return head
-    # "..., saying ..." / "..., adding ...": a participle shares the main clause's subject
+    if cue.tag_ == "VBG" and cue.i > 0:
+        before = cue.doc[cue.i - 1]
+        # "footage of Hillary Clinton asking, “...”": the person the participle follows
+        if before.pos_ == "PROPN" and before.ent_type_ == "PERSON" and not inside(before.idx, content):
+            return before
+        # "drew criticism for saying that ...", "criticized Lee for saying ...", "responded by
+        # saying ...": the one the clause blames, named as its object, or else its subject
+        if cue.dep_ == "pcomp" and head.lower_ in ("for", "by", "after", "before", "without", "despite", "while"):
+            verb = next((a for a in cue.ancestors if a.pos_ in ("VERB", "AUX")), None)
+            if verb is not None:
+                obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+                return obj if obj is not None and obj.pos_ in ("PROPN", "PRON") else subject(verb, content)
+    # "..., saying ..." / "..., adding ...": a participle shares the main clause's subject; hung
+    # on the clause a cue reports ("Sato said the bridge needed cables, arguing that ..."), the
+    # cue's, since the reported clause does not argue
     if cue.dep_ == "advcl" and cue.tag_ == "VBG" and head.i != cue.i and head.i < cue.i:
+        if head.dep_ == "ccomp" and cue_of(head.head) is not None:
+            return subject(head.head, content)
+        if head.dep_ == "relcl" and any(c.dep_ in SUBJECT_DEPS and c.tag_ in ("WP", "WDT") for c in head.children):
+            # "... defensive when forced to defend not paying an architect who said he was stiffed,
+            # saying, “...”": hung on a relative clause ("who ..."), it is the sentence's subject's
+            return subject(cue.sent.root, content)
         return subject(head, content) if head.pos_ in ("VERB", "AUX") else None
     # "Berg said the team would keep its coach and warned that ...": the parser hangs the second
     # cue on the reported clause; it shares the first cue's subject
-    if cue.dep_ == "conj" and head.dep_ == "ccomp" and cue_of(head.head) is not None:
+    if cue.dep_ == "conj" and head.dep_ in ("ccomp", "advcl") and cue_of(head.head) is not None:
         return subject(head.head, content)
     # "X, speaking to reporters, said" / conjoined verbs share the subject
     if cue.dep_ in ("conj", "advcl", "xcomp") and head.i != cue.i:
-        return subject(head, content) if cue_of(head) or cue.dep_ == "conj" else None
+        if cue_of(head) or cue.dep_ == "conj":
+            return subject(head, content)
+        # "went on to say that ...": the subject of the verb it completes, unless that verb has
+        # an object who might be the one speaking ("asked Lee to say") or is a copula ("the
+        # tweet was only “to mock” her": the tweet does not mock)
+        if cue.dep_ == "xcomp" and head.pos_ == "VERB" and not any(c.dep_ in ("dobj", "dative") for c in head.children):
+            return subject(head, content)
     return None
+
+
+def _after_dateline(token: Token) -> Token | None:
+    """"WASHINGTON -- President Obama ... said": the parser sometimes makes the place a story was
+    filed from the subject and the speaker its apposition; the speaker, then (None without one)."""
+    nxt = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    if not (token.text.isupper() and len(token.text) > 1 and nxt is not None and nxt.text in ("--", "—", "–", "-")):
+        return token
+    return next((c for c in token.children if c.dep_ == "appos"), None)
 
 
 def _so_called(token: Token) -> bool:
@@ -141,7 +188,11 @@ def fragment_cues(doc: Doc, start: int, end: int, words: int) -> list[Token]:
     if span is None or not len(span):
         return []
     root = span.root
-    verbs = [t for t in (root, *root.ancestors) if not _so_called(t) and (t.pos_ == "VERB" or cue_of(t) is not None)]
+    # "Mr. Obama said, a majority of Americans have come to believe “...”": a cue the parser hangs
+    # on the sentence as an aside (parataxis) reports it too, outermost
+    path = [root, *root.ancestors]
+    path += [c for t in path for c in t.children if c.dep_ == "parataxis" and not start <= c.idx < end]
+    verbs = [t for t in path if not _so_called(t) and (t.pos_ == "VERB" or cue_of(t) is not None)]
     speech = [t for t in verbs if cue_of(t) is not None]
     if not speech:
         # a parse that lost the verb ("Praised Trump as the “only person” ..."): a naming verb
@@ -162,6 +213,17 @@ def fragment_cues(doc: Doc, start: int, end: int, words: int) -> list[Token]:
             return []
         return [nearest] if nearest is not None else []
     return speech
+
+
+def subordinate(doc: Doc, start: int, end: int) -> bool:
+    """The quotation is a clause the reporter's sentence subordinates: its verb has a
+    subordinating word before the opening mark ("said that under Obama, “the generals have been
+    reduced to rubble.”", "a problem because, “In the end, we vote for somebody.”"). Such a
+    quotation is a mixed one, however it is punctuated."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    return any(c.dep_ == "mark" and c.idx < start - 1 for c in span.root.children)
 
 
 def reported_clause(doc: Doc, text: str, cue: Token, start: int, end: int) -> tuple[int, int] | None:
@@ -188,6 +250,19 @@ def reported_clause(doc: Doc, text: str, cue: Token, start: int, end: int) -> tu
         # quotation ("called him a “nasty guy,” “unstable” and “sick.”")
         closes = [t.i for t in doc[first:last + 1] if t.text in ("”", '"') and t.idx >= end]
         last = max(closes) if closes else last
+    if cue_of(cue, "that") and cue.i < first:
+        # "Lynch said there remains a “significant difference,” when it comes to how many
+        # lawyers ...", "Trump is claiming voting fraud is “a big problem” but “nobody has the
+        # guts ...”": the parser hangs the rest of the statement on the cue. Not a cue there
+        # (another statement), nor a clause about the speaker ("..., but he has also ...")
+        rest = [c for c in cue.children if c.i > last and c.dep_ in ("advcl", "conj") and cue_of(c) is None
+                and not any(x.dep_ in SUBJECT_DEPS and x.lower_ in ("he", "she", "they") for x in c.children)]
+        if rest:
+            last = max(c.right_edge.i for c in rest)
+    # a further cue of the speaker's after the fragment reports a statement of its own
+    beyond = [i for c in covering for i in other_statements(c) if doc[i].idx >= end]
+    if beyond:
+        last = min(last, min(beyond) - 1)
     tokens = _trim(list(doc[first:last + 1]))
     if not tokens or len(tokens) > 80:
         return None
@@ -227,13 +302,23 @@ def statement(cue: Token) -> list[Token] | None:
     entry = cue_of(cue)
     if entry is None:
         return None
+    if "that" in entry.frames and cue.dep_ == "parataxis" and cue.head.i != cue.i \
+            and any(c.dep_ in SUBJECT_DEPS for c in cue.children):
+        # "Lenox was a juggernaut, Mr. Clarke said, until it went bankrupt": the sentence around
+        # the cue and its speaker
+        own = {t.i for t in cue.subtree}
+        return [t for t in cue.head.subtree if t.i not in own]
     if "that" in entry.frames:
-        clause = next((c for c in cue.children if c.dep_ == "ccomp"), None) or _told_that(cue)
+        clause = next((c for c in cue.children if c.dep_ == "ccomp"), None) or _told_that(cue) \
+            or _bare_clause(cue)
         if clause is None and entry.pos == "NOUN":
             clause = next((c for c in cue.children if c.dep_ in ("acl", "ccomp") and
                            any(t.lower_ == "that" and t.dep_ == "mark" for t in c.children)), None)
         if clause is not None:
-            return _own_part(clause)
+            # "Obama noted China had resisted such agreements, but the air pollution had become so
+            # bad that ...": a second clause the parser hung on the cue goes with the first
+            more = [c for c in cue.children if c.dep_ == "ccomp" and c.i > clause.i]
+            return [t for c in (clause, *more) for t in _own_part(c)]
     for prep in ("of", "for"):
         if prep in entry.frames:
             p = next((c for c in cue.children if c.dep_ == "prep" and c.lower_ == prep), None)
@@ -252,25 +337,83 @@ def statement(cue: Token) -> list[Token] | None:
             return list(cue.doc[first:clause.right_edge.i + 1])
     if "obj" in entry.frames:
         obj = next((c for c in cue.children if c.dep_ == "dobj"), None)
+        # not a participle after a comma: "praised the students, going on to say ..." is the
+        # speaker's next act, not something said of the students
+        # nor a purpose or a reason ("called an emergency meeting to discuss the test", "called the
+        # hearing because ...")
         after = [c for c in cue.children if obj is not None and c.i > obj.i
-                 and (c.dep_ in ("advcl", "oprd", "xcomp", "ccomp") or c.dep_ == "prep" and c.lower_ in _OF_OBJECT)]
+                 and (c.dep_ in ("advcl", "oprd", "xcomp", "ccomp") or c.dep_ == "prep" and c.lower_ in _OF_OBJECT)
+                 and not (c.tag_ == "VBG" and c.i > 0 and cue.doc[c.left_edge.i - 1].text == ",")
+                 and not any(x.dep_ == "mark" or x.dep_ == "aux" and x.lower_ == "to" for x in c.children)]
         if obj is not None and after:
             # the object and what is said of it: "criticized the officer for shooting ...", not a
             # bare object ("praised the talks"), which is no statement
             last = max([obj.right_edge.i, *(c.right_edge.i for c in after)])
             return list(cue.doc[obj.left_edge.i:last + 1])
+    if "what" in entry.frames:
+        # "cited problems in the Middle East", "stressed the need to bolster cybersecurity": for
+        # these verbs the object is what was said (a pronoun names nothing said, and "did not
+        # cite it" says nothing)
+        obj = next((c for c in cue.children if c.dep_ == "dobj"), None)
+        if obj is not None and obj.pos_ != "PRON" and not any(c.dep_ == "neg" for c in cue.children):
+            return list(obj.subtree)
     return None
 
 
 def _own_part(clause: Token) -> list[Token]:
-    """The clause without a conjoined cue's statement, which is another one: "Machado promised to
-    keep campaigning and said she would stand up to the attacks" -> "Machado promised to keep
-    campaigning"."""
-    dropped: set[int] = set()
-    for conj in (t for t in clause.subtree if t.dep_ == "conj" and cue_of(t, "that") and t.head.i != t.i):
-        dropped.update(t.i for t in conj.subtree)
-        dropped.update(c.i for c in conj.head.children if c.dep_ == "cc" and c.i < conj.i)
+    """The clause without the statements of the speaker's other cues inside it (`other_statements`)."""
+    dropped = other_statements(clause)
     return [t for t in clause.subtree if t.i not in dropped]
+
+
+# a cue's own forms: said, says, say (with "they"), saying; not the base form a modal governs
+# ("the company would cut jobs and attack costs" reports nothing of its own)
+_SPEAKER_FORMS = {"VBD", "VBZ", "VBP", "VBG"}
+
+
+def further_cue(token: Token) -> bool:
+    """A cue conjoined to another or a participle, in a form of its own ("... and encouraged
+    Americans to", "..., arguing that"): the speaker's next statement, not part of the last."""
+    return token.dep_ in ("conj", "advcl") and token.tag_ in _SPEAKER_FORMS \
+        and not (token.dep_ == "advcl" and token.tag_ != "VBG") and cue_of(token) is not None
+
+
+def says_clause(cue: Token, start: int) -> bool:
+    """A speech verb reporting, in its that-clause, the text at `start` ("Moon replied that the two
+    sides should “create the conditions”"); not a naming verb ("described X as “...”") nor a
+    belief ("most people believe “...”")."""
+    entry = cue_of(cue, "that")
+    return entry is not None and entry.kind == "speech" and any(
+        c.dep_ == "ccomp" and c.left_edge.idx <= start <= c.right_edge.idx + len(c.right_edge) for c in cue.children)
+
+
+def other_statements(clause: Token) -> set[int]:
+    """Token indices, within `clause`'s subtree, of the speaker's further cues with what they
+    report, which are statements of their own: "Machado promised to keep campaigning and said she
+    would stand up to the attacks", "he did not believe it, arguing that the party was divided",
+    "Machado was “disgusting” and encouraged Americans to ...", "... and on Saturday he wrote that
+    ...". Such a cue is conjoined or a participle, in a form of its own (a verb a modal governs is
+    the reported clause's: "voters would complain"); its "and" goes with it."""
+    dropped: set[int] = set()
+    for t in clause.subtree:
+        if t.i == clause.i or t.i in dropped or not further_cue(t):
+            continue
+        dropped.update(x.i for x in t.subtree)
+        joins = [c.i for c in t.head.children if c.dep_ == "cc" and c.i < t.i]
+        if joins:  # its own "and", not an earlier one ("“disgusting” and “a con” and encouraged")
+            dropped.add(max(joins))
+    return dropped
+
+
+def _bare_clause(verb: Token) -> Token | None:
+    """"Trump said after the convention he would not accept ...": a clause with its own subject and
+    no subordinating word after a speech verb, which the parser hung on it as an adverbial
+    clause (one opening on "if", "because" or "when" is not what was said)."""
+    if verb.pos_ != "VERB":
+        return None
+    return next((c for c in verb.children if c.dep_ == "advcl" and c.i > verb.i
+                 and any(x.dep_ in SUBJECT_DEPS for x in c.children) and c.left_edge.tag_ != "WRB"
+                 and not any(x.dep_ == "mark" for x in c.children)), None)
 
 
 def _told_that(verb: Token) -> Token | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from storyline.analyze.quotes.cues import is_cue_word
+from storyline.analyze.quotes.cues import SUBJECT_DEPS, is_cue_word
 
 OPENERS = {"“": "”", "„": "“", "«": "»"}
 JOINER = " … "  # between the parts of an interrupted quotation
@@ -67,8 +67,21 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
         p_start, p_end = paragraph.start(), paragraph.end()
         open_at: int | None = None
         closer = ""
+        nested = False  # a curly quotation inside a straight one: "... an episode of “Shark Tank.” But ..."
+        inner = False  # a straight quotation inside a curly one: “He called it "fake," she said”
         for i in range(p_start, p_end):
             ch = text[i]
+            if open_at is not None and closer == '"' and ch in "“”" and (nested or ch == "“"):
+                nested = ch == "“"
+                continue
+            if open_at is not None and closer == "”" and ch == '"' and text[open_at - 1] == "“":
+                if inner or (text[i - 1].isspace() or text[i - 1] in "(—–") and i + 1 < p_end and text[i + 1].isalnum():
+                    inner = not inner
+                    continue
+                if not text[i - 1].isspace():  # “Immunity deals should not be a requirement ...," Chaffetz said
+                    spans.append(QuoteSpan(open_at, i))
+                    open_at = None
+                continue
             if open_at is None:
                 if ch in OPENERS:
                     open_at, closer = i + 1, OPENERS[ch]
@@ -119,10 +132,17 @@ def _second_cue(cues: list[Token], words: Span) -> bool:
     itself, with at most an adverb between it and the quotation, not one with an object of its
     own ("said Ellis, referring to the plan, “B.”")."""
     last = cues[-1]
-    if last.i == cues[0].i:
+    if last.pos_ != "VERB" or last.i == cues[0].i and last.tag_ != "VBG":
+        # a name, not a verb ("said Ines Ford, an analyst at the Harbour Report. “B.”"), or the
+        # first part's own cue ("“A,” he said, “B.”"); a lone participle introduces the second
+        # part ("“A,” Blom sings before asking them, “B?”")
         return False
+    if last.dep_ in ("relcl", "acl", "advcl") and any(c.dep_ in SUBJECT_DEPS for c in last.children):
+        return False  # someone else's verb in the description: "..., where the author Lisa Kent also spoke."
     rest = [t for t in words if t.i > last.i and not t.is_punct]
-    return len(rest) <= 1 and all(t.pos_ == "ADV" for t in rest)
+    # at most an adverb, or whom it is said to: "before asking her, “B”", "telling reporters, “B”"
+    return len(rest) <= 2 and all(t.pos_ == "ADV" or t.head.i == last.i and t.dep_ in ("dobj", "dative")
+                                  and t.pos_ in ("PRON", "PROPN") for t in rest)
 
 
 def _own_cue(doc: Doc, text: str, span: QuoteSpan) -> bool:
@@ -139,6 +159,21 @@ def _starts_statement(text: str, span: QuoteSpan) -> bool:
     fragment the reporter embeds ("..., he said, calling it a “hoax”")."""
     before = text[:span.start - 1].rstrip()
     return before.endswith((",", ".", ":", "—", "–")) and not re.search(r"\b(?:as|a|an|the|called|calling)$", before)
+
+
+# "PENCE: Well, look, ..." -- a transcript's speaker label opening a quoted paragraph: one to four
+# capitalised words (a title may end with a full stop) and a colon
+_LEAD_IN = re.compile(r"([A-Z][\w.’'-]*(?:[ \u00a0][A-Z][\w.’'-]*){0,3}):[ \u00a0]+(?=\S)")
+
+
+def lead_in(text: str, span: QuoteSpan) -> tuple[int, int, int] | None:
+    """(start, end) of the speaker label a quotation opens with, as in a transcript ("WALLACE:
+    Let's start ...", "Gov. Pence: Well, ..."), and where the speaker's words begin; None when
+    the quotation opens otherwise. Whether the label names someone is the speakers' business."""
+    m = _LEAD_IN.match(text, span.start)
+    if m is None or m.end() >= span.end:
+        return None
+    return m.start(1), m.end(1), m.end()
 
 
 def joined(text: str, span: QuoteSpan) -> str:
@@ -161,6 +196,8 @@ def kind(text: str, span: QuoteSpan, before: str, words: int) -> str:
     if words <= 8 and len(span.parts) == 1 and title_case(inner) and len(re.findall(r"[A-Za-z]{4,}", inner)) >= 3:
         return "partial"  # not “Brilliant.” or “Today is D-Day,”: a title has three capitalised words or more
     lead = before.rstrip()
+    if re.search(r"\bthat,?$", lead):
+        return "partial"  # "said that, “Of course ...”": a quotation inside the reported clause
     standalone = not lead or lead.endswith((",", ":", "—", "–", ".", "?", "!")) or len(span.parts) > 1
     ends_like_speech = bool(re.search(r"[.,!?…—-]$", inner))
     if standalone and (ends_like_speech or words >= 6):

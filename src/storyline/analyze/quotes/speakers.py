@@ -64,6 +64,8 @@ class Resolver:
     def resolve(self, token: Token, quote_spans: list[tuple[int, int]], depth: int = 0) -> str | None:
         """The actor key for the speaker whose syntactic head is `token`."""
         head = self.mention_at(token.idx, token.idx + len(token))
+        if head is not None and head.label == "NORP":
+            return None  # "Mexicans often say": a people, not its country's government
         if head is not None:  # "the UK P&I Club said": the head's own name, not its modifier's
             return head.actor_key
         # a named actor anywhere in the subject phrase (not inside a quotation), persons first
@@ -87,15 +89,34 @@ class Resolver:
         lower = token.text.lower()
         if lower in PRONOUNS:
             return self.recent_person(token.idx, quote_spans, depth)
-        if token.pos_ == "PROPN":
-            names = [t for t in phrase if t.pos_ == "PROPN"]
-            keys = [self.person_words.get(fold(t.text).strip("'’"), set()) for t in names]
-            common = set.intersection(*keys) if keys and all(keys) else set()
-            if len(common) == 1:
-                return next(iter(common))
+        if token.pos_ == "PROPN" or _capitalised_noun(token):
+            # a name the NER left untagged here; "Sanders said", tagged a plural noun, too
+            # every word that is a name here must agree; a title ("Mr. King, 82") is no name
+            names = [fold(t.text).strip("'’") for t in phrase if t.pos_ == "PROPN" or _capitalised_noun(t)]
+            keys = [self.person_words[w] for w in names if w in self.person_words]
+            if fold(token.text).strip("'’") in self.person_words:
+                found = one_person(set.intersection(*keys))
+                if found is not None:
+                    return found
         if token.pos_ in ("NOUN", "PROPN"):
             return self.by_role(token)
         return None
+
+    def by_label(self, start: int, end: int) -> str | None:
+        """A transcript's speaker label ("PENCE", "Gov. Mike Pence") -> the one person of this
+        article it names: the mention there, or the person whose names hold the label's last
+        word and every other word of it that is a name; None for a label that names no one
+        ("Two questions:") or two people."""
+        found = self.mention_at(start, end)
+        if found is not None and found.actor_key.startswith("person:"):
+            return found.actor_key
+        words = [w.strip(".'’") for w in fold(self.text[start:end]).split()]
+        if not words or words[-1] not in self.person_words:
+            return None
+        keys = set(self.person_words[words[-1]])
+        for word in words[:-1]:
+            keys &= self.person_words.get(word, keys)
+        return one_person(keys)
 
     def recent_person(self, before: int, quote_spans: list[tuple[int, int]], depth: int = 0) -> str | None:
         """Who "he"/"she" is: going back sentence by sentence, the subject of the nearest sentence
@@ -168,6 +189,22 @@ class Resolver:
             plain = [key for key in keys if head in self.bare_titles.get(key, set())]
             return plain[0] if len(plain) == 1 else None
         return None
+
+
+def _capitalised_noun(token: Token) -> bool:
+    """A common noun written as a name: the tagger's reading of some surnames ("Sanders said").
+    Only a word of a person's name in this article makes it someone."""
+    return token.pos_ == "NOUN" and token.text[:1].isupper() and not token.text.isupper()
+
+
+def one_person(keys: set[str]) -> str | None:
+    """The one person among article actor keys, where a bare surname's key ("person:pence") is
+    the same person as the full name holding it ("person:mike pence"); None for two people."""
+    if not keys:
+        return None
+    longest = max(keys, key=lambda k: (len(k.split()), k))
+    names = set(longest.split(":", 1)[1].split())
+    return longest if all(set(k.split(":", 1)[1].split()) <= names for k in keys) else None
 
 
 def subject_phrase(token: Token) -> list[Token]:
