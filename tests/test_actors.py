@@ -194,6 +194,27 @@ def test_jordan_the_person_is_not_jordan_the_country(settings: Settings) -> None
     assert len(person["articles"]) == 1
 
 
+def test_georgia_the_state_is_not_georgia_the_country(settings: Settings) -> None:
+    actors = actors_of([
+        "Voters in Georgia lined up for the Senate runoff in Atlanta. Georgia's governor urged patience as "
+        "county officials counted ballots.",
+        "Protesters filled the streets of Tbilisi. Georgia asked the European Union for help as Russian troops "
+        "massed near South Ossetia.",
+        "Ms. Lana Ortez drove from Savannah, Georgia, to the state capitol to file her candidacy.",
+    ], settings)
+    georgias = sorted((a["kind"], a["name"], len(a["articles"])) for a in actors if a["name"] == "Georgia")
+    assert georgias == [("country", "Georgia", 1), ("place", "Georgia", 2)]
+
+
+def test_a_country_keeps_its_own_key_beside_a_place_of_its_name() -> None:
+    stats = {"country:georgia": KeyStats("country:georgia", 9, (1, 0), {"Georgia": 9}),
+             "place:georgia": KeyStats("place:georgia", 3, (2, 0), {"Georgia": 3}),
+             "organization:georgia": KeyStats("organization:georgia", 1, (3, 0), {"Georgia": 1})}
+    group = resolve(stats)
+    assert group["country:georgia"] == "country:georgia" and group["place:georgia"] == "place:georgia"
+    assert group["organization:georgia"] == "country:georgia"  # an ORG slip still joins the winner
+
+
 # ---- the merge rules as functions of aggregates: exact over a neighbourhood ---------------------
 
 def test_skeletons_of_transliterations() -> None:

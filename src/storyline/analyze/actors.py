@@ -139,7 +139,9 @@ def article_actors(doc: Doc, sentence_starts: list[int], exclude: tuple[str | No
             continue
         if kind in ("place", "country"):
             country = country_of(name)
-            if country:
+            if country and _us_state(name, ent, text):
+                kind = "place"  # Georgia the state: a place of its own, never the country
+            elif country:
                 kind, name = "country", country
             elif kind == "country":
                 continue  # a NORP that is no nationality ("Democrats") is not an actor here
@@ -184,6 +186,32 @@ PLATFORMS = {"twitter", "x", "facebook", "instagram", "truth social", "youtube",
 PLACE_WORDS = re.compile(r"\b(province|city|village|island|islands|county|river|region|district|mountains?|valley|"
                          r"greater|falls|bay|sea|ocean|gulf|peninsula|strait|canal|airport|square|street|avenue|border|zone)\b",
                          re.IGNORECASE)
+# US states that share their name with a country: the country unless the words around the
+# mention, or else the article's, say the state
+STATES_NAMED_AS_COUNTRIES = {"georgia"}
+STATE_WORDS = re.compile(
+    r"\b(state of|statewide|state's|governor|gov\.|lt\. gov|secretary of state|county|counties|atlanta|savannah|"
+    r"augusta|macon|columbus|peach state|state senate|state house|legislature|runoff|primary|senators?|"
+    r"congressman|congresswoman|republicans?|democrats?|gop|electoral|ballots?|ga\.|u\.s\.|american)\b",
+    re.IGNORECASE)
+COUNTRY_WORDS = re.compile(
+    r"\b(tbilisi|batumi|caucasus|abkhazia|ossetia|soviet|kremlin|moscow|russia|russian|armenia|azerbaijan|"
+    r"black sea|saakashvili|georgian dream|nato|european union|eu)\b", re.IGNORECASE)
+
+
+def _us_state(name: str, ent, text: str) -> bool:
+    """Whether a country's name that is also a US state's ("Georgia") means the state here: the
+    state's words outnumber the country's in the mention's sentence, or, where the sentence has
+    neither, in the article."""
+    if fold(name) not in STATES_NAMED_AS_COUNTRIES:
+        return False
+    for span in (ent.sent.text, text):
+        state, country = len(STATE_WORDS.findall(span)), len(COUNTRY_WORDS.findall(span))
+        if state != country:
+            return state > country
+    return False
+
+
 LOCATIVE = {"in", "at", "near", "into", "across", "outside", "inside", "around", "throughout", "toward", "towards",
             "via", "on"}
 

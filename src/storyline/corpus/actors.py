@@ -208,19 +208,24 @@ def _vote(keys: list[str], stats: Mapping[str, Weight | KeyStats]) -> dict[str, 
     """The kind vote of one folded name: one name, one kind. "Panmunjom" tagged a person in one
     article and a place in three is a place. Most mentions wins; a person loses a tie (the small
     model takes firms and foreign places for people, "Boskalis", "Mae Sai", far more often than
-    the reverse); then the key seen first. A person and a country
-    of one name are two actors, though: Jordan the player is not Jordan the kingdom, and the
-    country comes from the gazetteer, not from a slip of the NER."""
+    the reverse); then the key seen first. A country and a person or a place of one name are two
+    actors, though: Jordan the player is not Jordan the kingdom, nor Georgia the state the country
+    (the country comes from the gazetteer, not from a slip of the NER, and a place keeps a
+    country's name only where the analyser read the state, `analyze.actors._us_state`)."""
     def best(among: list[str]) -> str:
         return min(among, key=lambda k: (-stats[k].mentions, kind_of(k) == "person", stats[k].first))
 
     winner = best(keys)
     out = {key: winner for key in keys}
-    apart = "person" if kind_of(winner) == "country" else "country" if kind_of(winner) == "person" else None
-    own = [k for k in keys if kind_of(k) == apart]
-    if own:
-        out.update(dict.fromkeys(own, best(own)))
+    for apart in _APART.get(kind_of(winner), ()):
+        own = [k for k in keys if kind_of(k) == apart]
+        if own:
+            out.update(dict.fromkeys(own, best(own)))
     return out
+
+
+# the kinds whose keys stay apart from a winner of this kind in the vote of one name
+_APART = {"country": ("person", "place"), "person": ("country",), "place": ("country",)}
 
 
 def resolve(stats: Mapping[str, Weight | KeyStats], skeletons: Mapping[str, str] | None = None) -> dict[str, str]:
