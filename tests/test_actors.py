@@ -183,6 +183,15 @@ def test_headings_debate_titles_and_nicknames_are_not_people(settings: Settings)
     assert not [n for n in found if " v " in n or "Tessa" in n or '"' in n or "H5N1" in n or "Scotland" in n]
 
 
+def test_titles_of_works_are_not_people(settings: Settings) -> None:
+    found = people(actors_of([
+        "Under the headline, Quiet Harbour, columnist Ines Marlow says the port town has been neglected for years.",
+        "A report titled Bitter Winter described the shortages. Doctor Paul Okafor said supplies ran out in March.",
+    ], settings))
+    assert {"Ines Marlow", "Paul Okafor"} <= set(found)
+    assert "Quiet Harbour" not in found and "Bitter Winter" not in found
+
+
 def test_jordan_the_person_is_not_jordan_the_country(settings: Settings) -> None:
     actors = actors_of([
         "Basketball star Michael Jordan visited the school. Jordan said the pupils impressed him.",

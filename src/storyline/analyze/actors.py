@@ -290,7 +290,7 @@ def _person_label_check(ent, name: str) -> str | None:
         return None
     if ent.start and PERSON_ORG_WORDS.fullmatch(ent.doc[ent.start - 1].text):
         return "organization"  # "Health" + "Protection Scotland": the NER cut a body's name
-    if _debate_title(ent) or _heading(ent):
+    if _debate_title(ent) or _heading(ent) or _work_title(ent):
         return None
     head = ent.root.head
     if ent.root.dep_ == "pobj" and head.text.lower() in LOCATIVE and head.i < ent.start:
@@ -321,6 +321,16 @@ def _debate_title(ent) -> bool:
 
 
 _SMALL_WORDS = {"a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with", "v", "vs"}
+# what a name set right after it titles: "under the headline, Sick Mexico, he says", "a column
+# titled Grace Under Fire" (not "in her column, Maureen Dowd wrote": only words that always
+# introduce a title)
+_WORK_BEFORE = re.compile(r"\b(?:headlines?|headlined|titled|entitled)[,:]?\s*[\"“‘']?\s*$", re.IGNORECASE)
+
+
+def _work_title(ent) -> bool:
+    """A title-case name right after "the headline" or "titled": a work's title, not a person."""
+    text = doc_text(ent.doc)
+    return bool(_WORK_BEFORE.search(text[max(0, ent.start_char - 30):ent.start_char]))
 
 
 def _heading(ent) -> bool:
