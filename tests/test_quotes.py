@@ -295,6 +295,17 @@ CASES = [
     ("selection: a relative clause's cue is someone else's", "The coach Ivo Lenz was defensive when asked about a "
      "player who said he had been dropped unfairly, saying, “Nobody is dropped unfairly in my team.”",
      {("direct", "Nobody is dropped unfairly in my team.", "Ivo Lenz")}),
+    # a body named by its head noun ("the ministry", "the police") is the article's one body so named
+    ("health: the ministry", "Ghana's Ministry of Health confirmed three new cases on Monday. The ministry said "
+     "the vaccines would arrive next week.",
+     {("indirect", "the vaccines would arrive next week", "Ministry of Health")}),
+    ("weather: the police", "Snow fell across Norway overnight and the Oslo Police District closed the E18 "
+     "motorway. “Stay at home if you can,” the police said.",
+     {("direct", "Stay at home if you can,", "Oslo Police District")}),
+    ("fire: the head noun and its modifier", "Officers from the Lyon Fire Brigade reached the warehouse at noon. "
+     "The fire brigade said the roof had collapsed.", {("indirect", "the roof had collapsed", "Lyon Fire Brigade")}),
+    ("finance: two ministries, no guess", "The Ministry of Health and the Ministry of Finance met on Monday. The "
+     "ministry said the budget was tight.", {("indirect", "the budget was tight", None)}),
 ]
 
 # quotation marks that are not anybody's statement

@@ -3,7 +3,9 @@
 A named mention (a person, or an organisation or country when it is the head of the subject:
 "the Foreign Ministry said", "Germany said"); a pronoun resolved to the most recent person in
 subject position; a title ("the president", "the defense minister") resolved to the one person
-holding that very title in this article. When none applies the speaker is None: we never guess.
+holding that very title in this article; a body named by its head noun ("the ministry", "police")
+resolved to the one organisation of this article whose name holds it. When none applies the
+speaker is None: we never guess.
 """
 
 from __future__ import annotations
@@ -99,7 +101,7 @@ class Resolver:
                 if found is not None:
                     return found
         if token.pos_ in ("NOUN", "PROPN"):
-            return self.by_role(token)
+            return self.by_role(token) or self.by_body(token)
         return None
 
     def by_label(self, start: int, end: int) -> str | None:
@@ -165,6 +167,16 @@ class Resolver:
                 return m.actor_key
         return None
 
+    def by_body(self, token: Token) -> str | None:
+        """'the ministry', 'police', 'the foreign ministry' -> the one organisation of this article
+        whose name holds the subject's head noun and every word naming it ("Ministry of Foreign
+        Affairs", "Charlotte-Mecklenburg Police Department"); None for two such organisations
+        or none, and for a plural that counts members ("officials"), which no body's name holds."""
+        words = _body_words(token)
+        keys = {m.actor_key for m in self.mentions if m.actor_key.startswith("organization:")
+                and set(words) <= _name_words(m.text)}
+        return next(iter(keys)) if len(keys) == 1 else None
+
     def by_role(self, token: Token) -> str | None:
         """'the president', 'the defense minister', 'the authority's chairman' -> the one person
         in this article who holds that very title: the role's head noun is the title's, every
@@ -189,6 +201,18 @@ class Resolver:
             plain = [key for key in keys if head in self.bare_titles.get(key, set())]
             return plain[0] if len(plain) == 1 else None
         return None
+
+
+def _body_words(token: Token) -> list[str]:
+    """A subject's head noun and the words that name it: "the foreign ministry" -> [foreign, ministry]."""
+    return [t.lower_ for t in token.subtree
+            if t.i <= token.i and t.dep_ in ("compound", "amod") and t.head == token] + [token.lower_]
+
+
+def _name_words(name: str) -> set[str]:
+    """The capitalised words of a name, folded: the words that name a body ("Police" in
+    "Charlotte-Mecklenburg Police Department"), not a stray "percent" the NER took in."""
+    return {fold(w) for w in re.findall(r"\w+", name) if w[:1].isupper()}
 
 
 def _capitalised_noun(token: Token) -> bool:
