@@ -295,6 +295,23 @@ CASES = [
     ("selection: a relative clause's cue is someone else's", "The coach Ivo Lenz was defensive when asked about a "
      "player who said he had been dropped unfairly, saying, “Nobody is dropped unfairly in my team.”",
      {("direct", "Nobody is dropped unfairly in my team.", "Ivo Lenz")}),
+    # beliefs and intentions: "wants to", "refused to" report what someone means to do
+    ("city: an intention", "The mayor Ada Novak wants to rebuild the old bridge by next spring.",
+     {("indirect", "to rebuild the old bridge by next spring", "Ada Novak")}),
+    ("sport: a refusal", "The striker Paolo Ferri refused to apologise for the tackle on Saturday.",
+     {("indirect", "to apologise for the tackle on Saturday", "Paolo Ferri")}),
+    ("dance: an intention holding a quoted fragment", "The dancer Mei Lin wants to “bring ballet to every "
+     "village,” she said on Friday.", {("partial", "to “bring ballet to every village,”", "Mei Lin")}),
+    ("police: an intention inside a statement is part of it", "Inspector Maria Lund said the driver ignored the "
+     "signal and refused to stop.", {("indirect", "the driver ignored the signal and refused to stop", "Maria Lund")}),
+    ("aviation: an intention someone reports is theirs", "The airline Nordwind plans to cut 300 jobs and close two "
+     "bases, its chief executive Jonas Berg said.",
+     {("indirect", "The airline Nordwind plans to cut 300 jobs and close two bases", "Jonas Berg")}),
+    ("politics: a refusal a spokesman reports", "Senator Alma Ruiz voted against the bill. Ruiz refuses to back any "
+     "budget that cuts school meals, her spokesman Tom Hale said.",
+     {("indirect", "Ruiz refuses to back any budget that cuts school meals", "Tom Hale")}),
+    ("football: wanting a thing is no statement", "The coach Ivo Lenz wants a new striker. He wants more goals.",
+     set()),
     # a body named by its head noun ("the ministry", "the police") is the article's one body so named
     ("health: the ministry", "Ghana's Ministry of Health confirmed three new cases on Monday. The ministry said "
      "the vaccines would arrive next week.",
