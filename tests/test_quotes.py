@@ -283,7 +283,7 @@ CASES = [
      {("indirect", "it would tell an American story", "Ana Soto")}),
     ("sayings: a people is not its country", "Mexico lies south of the border.\n\n“Poor Mexico, so far from God "
      "and so close to the United States,” Mexicans often say.",
-     {("direct", "Poor Mexico, so far from God and so close to the United States,", None)}),
+     {("direct", "Poor Mexico, so far from God and so close to the United States,", "Mexicans")}),
     ("climate: a cue the parser hangs on the sentence as an aside", "Barack Obama spoke. During his years in "
      "office, Mr. Obama said, a majority of voters have come to believe \"that the climate is changing.\"",
      {("partial", "a majority of voters have come to believe \"that the climate is changing.\"", "Barack Obama")}),
@@ -321,6 +321,17 @@ CASES = [
      {("direct", "Stay at home if you can,", "Oslo Police District")}),
     ("fire: the head noun and its modifier", "Officers from the Lyon Fire Brigade reached the warehouse at noon. "
      "The fire brigade said the roof had collapsed.", {("indirect", "the roof had collapsed", "Lyon Fire Brigade")}),
+    # a group no actor stands for is named by its words as written: a party or a people, a body's plural
+    ("congress: a party", "The House voted on the farm bill on Thursday. Republicans said the subsidies were too "
+     "generous.", {("indirect", "the subsidies were too generous", "Republicans")}),
+    ("city hall: a party with its chamber", "Council Democrats say the new tram line will open in 2027.",
+     {("indirect", "the new tram line will open in 2027", "Council Democrats")}),
+    ("crime: a body's plural", "A jeweller in Lyon was robbed on Monday. Police say two men escaped on a scooter.",
+     {("indirect", "two men escaped on a scooter", "Police")}),
+    ("flood: authorities, direct", "The river burst its banks near Dresden. “Leave your homes now,” authorities "
+     "said.", {("direct", "Leave your homes now,", "authorities")}),
+    ("science: a crowd is no body", "Experts say the comet will return in 2061. Many Democrats said the bill was "
+     "late.", {("indirect", "the comet will return in 2061", None), ("indirect", "the bill was late", None)}),
     ("finance: two ministries, no guess", "The Ministry of Health and the Ministry of Finance met on Monday. The "
      "ministry said the budget was tight.", {("indirect", "the budget was tight", None)}),
 ]
