@@ -191,6 +191,33 @@ def test_a_later_full_name_takes_in_a_bare_surname_and_its_quotes(tmp_path: Path
     assert_matches_reference(grown)
 
 
+def test_a_group_speaker_is_named_by_its_words_in_the_store(tmp_path: Path) -> None:
+    """A group no actor stands for ("Republicans", "Police") names its quotes by its words,
+    with no actor id, in a store grown run by run as in one built at once and in the reference."""
+    first = write(tmp_path / "one", "first", [
+        "The budget vote in the state senate was delayed again on Thursday.",
+        "Republicans said the spending plan would raise property taxes for farmers.",
+        "Senator Lina Ortiz said the delay was regrettable."], "2021-05-06", title="Budget Vote Delayed")
+    second = write(tmp_path / "two", "second", [
+        "A warehouse fire in the harbour district burned through the night and closed two roads.",
+        "Police say the blaze started in a storage room on the ground floor.",
+        "Firefighters from three towns fought the flames until dawn, and nobody was hurt.",
+        "The owner of the warehouse, Marta Keller, said the building would be rebuilt."], "2021-05-07",
+        title="Harbour Fire")
+    grown = tmp_path / "grown.duckdb"
+    run([first], grown)
+    run([second], grown)
+    whole = tmp_path / "whole.duckdb"
+    run([first, second], whole)
+    said = {q["speaker"]: q for q in storyline.dossier(grown)["quotes"]}
+    assert said["Republicans"]["text"] == "the spending plan would raise property taxes for farmers"
+    assert said["Police"]["text"] == "the blaze started in a storage room on the ground floor"
+    assert said["Republicans"]["speaker_id"] is None and said["Police"]["speaker_id"] is None
+    assert said["Lina Ortiz"]["speaker_id"] is not None
+    assert storyline.dossier(grown) == storyline.dossier(whole)
+    assert_matches_reference(grown)
+
+
 def test_rebuild_needs_a_store(tmp_path: Path, cli) -> None:
     result = cli.invoke(app, ["rebuild", "--db", str(tmp_path / "none.duckdb")])
     assert result.exit_code == 1 and "no storyline database" in result.output

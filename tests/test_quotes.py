@@ -283,7 +283,7 @@ CASES = [
      {("indirect", "it would tell an American story", "Ana Soto")}),
     ("sayings: a people is not its country", "Mexico lies south of the border.\n\n“Poor Mexico, so far from God "
      "and so close to the United States,” Mexicans often say.",
-     {("direct", "Poor Mexico, so far from God and so close to the United States,", None)}),
+     {("direct", "Poor Mexico, so far from God and so close to the United States,", "Mexicans")}),
     ("climate: a cue the parser hangs on the sentence as an aside", "Barack Obama spoke. During his years in "
      "office, Mr. Obama said, a majority of voters have come to believe \"that the climate is changing.\"",
      {("partial", "a majority of voters have come to believe \"that the climate is changing.\"", "Barack Obama")}),
@@ -295,6 +295,45 @@ CASES = [
     ("selection: a relative clause's cue is someone else's", "The coach Ivo Lenz was defensive when asked about a "
      "player who said he had been dropped unfairly, saying, “Nobody is dropped unfairly in my team.”",
      {("direct", "Nobody is dropped unfairly in my team.", "Ivo Lenz")}),
+    # beliefs and intentions: "wants to", "refused to" report what someone means to do
+    ("city: an intention", "The mayor Ada Novak wants to rebuild the old bridge by next spring.",
+     {("indirect", "to rebuild the old bridge by next spring", "Ada Novak")}),
+    ("sport: a refusal", "The striker Paolo Ferri refused to apologise for the tackle on Saturday.",
+     {("indirect", "to apologise for the tackle on Saturday", "Paolo Ferri")}),
+    ("dance: an intention holding a quoted fragment", "The dancer Mei Lin wants to “bring ballet to every "
+     "village,” she said on Friday.", {("partial", "to “bring ballet to every village,”", "Mei Lin")}),
+    ("police: an intention inside a statement is part of it", "Inspector Maria Lund said the driver ignored the "
+     "signal and refused to stop.", {("indirect", "the driver ignored the signal and refused to stop", "Maria Lund")}),
+    ("aviation: an intention someone reports is theirs", "The airline Nordwind plans to cut 300 jobs and close two "
+     "bases, its chief executive Jonas Berg said.",
+     {("indirect", "The airline Nordwind plans to cut 300 jobs and close two bases", "Jonas Berg")}),
+    ("politics: a refusal a spokesman reports", "Senator Alma Ruiz voted against the bill. Ruiz refuses to back any "
+     "budget that cuts school meals, her spokesman Tom Hale said.",
+     {("indirect", "Ruiz refuses to back any budget that cuts school meals", "Tom Hale")}),
+    ("football: wanting a thing is no statement", "The coach Ivo Lenz wants a new striker. He wants more goals.",
+     set()),
+    # a body named by its head noun ("the ministry", "the police") is the article's one body so named
+    ("health: the ministry", "Ghana's Ministry of Health confirmed three new cases on Monday. The ministry said "
+     "the vaccines would arrive next week.",
+     {("indirect", "the vaccines would arrive next week", "Ministry of Health")}),
+    ("weather: the police", "Snow fell across Norway overnight and the Oslo Police District closed the E18 "
+     "motorway. “Stay at home if you can,” the police said.",
+     {("direct", "Stay at home if you can,", "Oslo Police District")}),
+    ("fire: the head noun and its modifier", "Officers from the Lyon Fire Brigade reached the warehouse at noon. "
+     "The fire brigade said the roof had collapsed.", {("indirect", "the roof had collapsed", "Lyon Fire Brigade")}),
+    # a group no actor stands for is named by its words as written: a party or a people, a body's plural
+    ("congress: a party", "The House voted on the farm bill on Thursday. Republicans said the subsidies were too "
+     "generous.", {("indirect", "the subsidies were too generous", "Republicans")}),
+    ("city hall: a party with its chamber", "Council Democrats say the new tram line will open in 2027.",
+     {("indirect", "the new tram line will open in 2027", "Council Democrats")}),
+    ("crime: a body's plural", "A jeweller in Lyon was robbed on Monday. Police say two men escaped on a scooter.",
+     {("indirect", "two men escaped on a scooter", "Police")}),
+    ("flood: authorities, direct", "The river burst its banks near Dresden. “Leave your homes now,” authorities "
+     "said.", {("direct", "Leave your homes now,", "authorities")}),
+    ("science: a crowd is no body", "Experts say the comet will return in 2061. Many Democrats said the bill was "
+     "late.", {("indirect", "the comet will return in 2061", None), ("indirect", "the bill was late", None)}),
+    ("finance: two ministries, no guess", "The Ministry of Health and the Ministry of Finance met on Monday. The "
+     "ministry said the budget was tight.", {("indirect", "the budget was tight", None)}),
 ]
 
 # quotation marks that are not anybody's statement

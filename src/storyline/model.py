@@ -91,6 +91,16 @@ class ArticleActor:
     roles: list[str] = field(default_factory=list)  # "US President", "chairman of the Suez Canal Authority"
 
 
+# a speaker that is a group no actor stands for ("Republicans", "Police"): its key is this prefix
+# and the words as written, and the corpus stage names the speaker by those words, with no actor id
+GROUP_SPEAKER = "group:"
+
+
+def group_name(key: str | None) -> str | None:
+    """The words a group speaker's key holds ("group:Senate Democrats" -> "Senate Democrats")."""
+    return key[len(GROUP_SPEAKER):] if key and key.startswith(GROUP_SPEAKER) else None
+
+
 @dataclass
 class Quote:
     """A quotation or reported statement in one article; offsets index the article's text."""
@@ -100,7 +110,8 @@ class Quote:
     end: int
     kind: str  # direct | partial | indirect
     cue: str | None
-    speaker_key: str | None  # the article actor's key; the corpus stage maps it to the canonical actor
+    # the article actor's key (or a GROUP_SPEAKER key); the corpus stage maps it to the canonical actor
+    speaker_key: str | None
     sentence: int
     mentions: list[str] = field(default_factory=list)  # actor keys the quote speaks of
     # (start, end) of each part: two for “A,” she said, “B.” and for "A, he said, B." (text joins

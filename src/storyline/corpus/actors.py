@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
 
 from storyline.analyze.gazetteer import fold, skeleton
+from storyline.model import group_name
 
 # a bare surname joins the dominant full name when it holds this share of their mentions
 DOMINANT_SHARE = 0.7
@@ -367,7 +368,8 @@ def consolidate(per_article: list[tuple[str, list[dict]]]) -> list[dict]:
 
 
 def attribute_quotes(per_article: list[tuple[str, list[dict]]], actors: list[dict]) -> list[dict]:
-    """Each article's quotes with their speaker key replaced by the canonical actor (name and id)."""
+    """Each article's quotes with their speaker key replaced by the canonical actor (name and id);
+    a group speaker ("Republicans") is named by its words, with no id."""
     by_key = {key: actor for actor in actors for key in actor["keys"]}
     out = []
     for article_id, quotes in per_article:
@@ -379,7 +381,8 @@ def attribute_quotes(per_article: list[tuple[str, list[dict]]], actors: list[dic
                 if actor and actor["id"] not in mentioned and actor is not speaker:
                     mentioned.append(actor["id"])
             out.append({"id": quote_id(article_id, q["start"], q["end"], q["kind"]), "article_id": article_id,
-                        "text": q["text"], "speaker": speaker["name"] if speaker else None,
+                        "text": q["text"],
+                        "speaker": speaker["name"] if speaker else group_name(q.get("speaker_key")),
                         "speaker_id": speaker["id"] if speaker else None,
                         "cue": q.get("cue"), "kind": q["kind"], "start": q["start"], "end": q["end"],
                         "sentence": q.get("sentence"), "mentions": mentioned})

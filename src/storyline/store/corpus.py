@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from storyline.corpus.actors import KeyStats, Weight, folded_name, initials, kind_of, name_skeleton, name_tokens
 from storyline.corpus.duplicates import Layout, rank
+from storyline.model import GROUP_SPEAKER
 from storyline.store import rows
 
 if TYPE_CHECKING:
@@ -252,12 +253,15 @@ class CorpusTables:
                    id=sorted(extend))
 
     def attribute_quotes(self, moved: set[str]) -> None:
-        """Name the speaker of the new articles' quotes, and again of every quote whose speaker
-        key is among the `moved` (now another actor's) or whose actor was written with another
-        name than the one it had (`drop_actors`)."""
+        """Name the speaker of the new articles' quotes (an actor, or a group by its words), and
+        again of every quote whose speaker key is among the `moved` (now another actor's) or whose
+        actor was written with another name than the one it had (`drop_actors`)."""
         speakers = "(SELECT k.key, a.name, a.id FROM actor_keys k JOIN actors a ON a.id = k.actor_id) s"
         self.con.execute(f"UPDATE quotes SET speaker = s.name, speaker_id = s.id FROM {speakers} "
                          "WHERE quotes.speaker_key = s.key AND quotes.article_id IN (SELECT id FROM corpus_new)")
+        # a group speaker ("Republicans") has no actor: it is named by the words its key holds
+        self.con.execute("UPDATE quotes SET speaker = substr(speaker_key, ?) WHERE starts_with(speaker_key, ?) "
+                         "AND article_id IN (SELECT id FROM corpus_new)", [len(GROUP_SPEAKER) + 1, GROUP_SPEAKER])
         self.con.execute("CREATE OR REPLACE TEMP TABLE corpus_requote (key VARCHAR)")
         rows.write(self.con, "INSERT INTO corpus_requote (key) SELECT key FROM {rows}", key=sorted(moved))
         self.con.execute("INSERT INTO corpus_requote (key) SELECT k.key FROM actor_keys k JOIN actors a "

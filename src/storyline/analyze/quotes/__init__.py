@@ -28,6 +28,7 @@ from storyline.analyze.nlp import doc_text
 from storyline.analyze.quotes.cues import (
     according_to,
     cue_in,
+    cue_of,
     fragment_cues,
     further_cue,
     inside,
@@ -212,7 +213,9 @@ def _indirect(doc: Doc, sentences: list[Span], resolver: Resolver, content: list
         held = [e for s, e in direct_starts.items() if sentence.start_char <= s < sentence.end_char]
         floor = max(held) + 1 if held else sentence.start_char
         taken: list[tuple[int, int]] = []  # the sentence's statements: a cue's clause, and a conjoined cue's
-        for token in sentence:
+        # a belief or intention is a statement of its own only where no speech cue reports it:
+        # "Nordwind plans to cut jobs, its chief Jonas Berg said" is what Berg said
+        for token in sorted(sentence, key=_believed):
             if token.idx < floor:
                 continue
             if according_to(token) and not held:
@@ -259,6 +262,12 @@ def _indirect(doc: Doc, sentences: list[Span], resolver: Resolver, content: list
                              cue=token.text, speaker_key=key, sentence=index, parts=parts or [body[:2]],
                              mentions=_mentioned(resolver, body[0], body[1], key)))
     return out
+
+
+def _believed(token: Token) -> bool:
+    """A belief or intention cue ("believes", "wants to"): taken after a sentence's other cues."""
+    cue = cue_of(token)
+    return cue is not None and cue.kind == "belief"
 
 
 def _until_quotation(tokens: list[Token], direct_starts: dict[int, int]) -> list[Token]:

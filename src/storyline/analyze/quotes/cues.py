@@ -373,9 +373,12 @@ _SPEAKER_FORMS = {"VBD", "VBZ", "VBP", "VBG"}
 
 def further_cue(token: Token) -> bool:
     """A cue conjoined to another or a participle, in a form of its own ("... and encouraged
-    Americans to", "..., arguing that"): the speaker's next statement, not part of the last."""
+    Americans to", "..., arguing that"): the speaker's next statement, not part of the last. A
+    belief or intention is not ("police said he posed a threat and refused to drop the gun": the
+    refusal is part of what police said)."""
+    cue = cue_of(token)
     return token.dep_ in ("conj", "advcl") and token.tag_ in _SPEAKER_FORMS \
-        and not (token.dep_ == "advcl" and token.tag_ != "VBG") and cue_of(token) is not None
+        and not (token.dep_ == "advcl" and token.tag_ != "VBG") and cue is not None and cue.kind != "belief"
 
 
 def says_clause(cue: Token, start: int) -> bool:

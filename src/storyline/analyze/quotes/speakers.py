@@ -3,7 +3,10 @@
 A named mention (a person, or an organisation or country when it is the head of the subject:
 "the Foreign Ministry said", "Germany said"); a pronoun resolved to the most recent person in
 subject position; a title ("the president", "the defense minister") resolved to the one person
-holding that very title in this article. When none applies the speaker is None: we never guess.
+holding that very title in this article; a body named by its head noun ("the ministry", "police")
+resolved to the one organisation of this article whose name holds it; else a bare plural or a
+people ("Republicans said", "Police say") is a group speaker, named by its words as written. When
+none applies the speaker is None: we never guess.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from storyline.analyze.gazetteer import fold
 from storyline.analyze.nlp import doc_text
 from storyline.analyze.quotes.cues import SUBJECT_DEPS, cue_in, inside
 from storyline.analyze.quotes.cues import subject as cue_subject
-from storyline.model import Mention
+from storyline.model import GROUP_SPEAKER, Mention
 
 PRONOUNS = {"he", "she", "him", "her"}
 # words that make a role another office than its head noun alone
@@ -65,7 +68,8 @@ class Resolver:
         """The actor key for the speaker whose syntactic head is `token`."""
         head = self.mention_at(token.idx, token.idx + len(token))
         if head is not None and head.label == "NORP":
-            return None  # "Mexicans often say": a people, not its country's government
+            # "Mexicans often say", "Senate Democrats said": a people or a party, not a country's government
+            return group(token, people=True)
         if head is not None:  # "the UK P&I Club said": the head's own name, not its modifier's
             return head.actor_key
         # a named actor anywhere in the subject phrase (not inside a quotation), persons first
@@ -99,7 +103,8 @@ class Resolver:
                 if found is not None:
                     return found
         if token.pos_ in ("NOUN", "PROPN"):
-            return self.by_role(token)
+            # a party the NER tags NORP but no actor stands for ("Republicans said")
+            return self.by_role(token) or self.by_body(token) or group(token, people=token.ent_type_ == "NORP")
         return None
 
     def by_label(self, start: int, end: int) -> str | None:
@@ -165,6 +170,16 @@ class Resolver:
                 return m.actor_key
         return None
 
+    def by_body(self, token: Token) -> str | None:
+        """'the ministry', 'police', 'the foreign ministry' -> the one organisation of this article
+        whose name holds the subject's head noun and every word naming it ("Ministry of Foreign
+        Affairs", "Charlotte-Mecklenburg Police Department"); None for two such organisations
+        or none, and for a plural that counts members ("officials"), which no body's name holds."""
+        words = _body_words(token)
+        keys = {m.actor_key for m in self.mentions if m.actor_key.startswith("organization:")
+                and set(words) <= _name_words(m.text)}
+        return next(iter(keys)) if len(keys) == 1 else None
+
     def by_role(self, token: Token) -> str | None:
         """'the president', 'the defense minister', 'the authority's chairman' -> the one person
         in this article who holds that very title: the role's head noun is the title's, every
@@ -189,6 +204,45 @@ class Resolver:
             plain = [key for key in keys if head in self.bare_titles.get(key, set())]
             return plain[0] if len(plain) == 1 else None
         return None
+
+
+# the plural nouns that name a body acting as one, as "the ministry" names an organisation; an
+# anonymous crowd ("experts", "officials", "critics") is no speaker anyone could look up
+BODIES = {"police", "authorities", "prosecutors", "investigators", "regulators", "lawmakers", "legislators",
+          "protesters", "demonstrators", "delegates", "troops", "firefighters", "rescuers"}
+# words that pick some members out of a group: "many Democrats", "other E.U. leaders"
+QUANTIFIERS = {"many", "several", "other", "others", "few", "some", "most", "all", "both", "various", "numerous",
+               "multiple", "certain", "top", "fellow"}
+
+
+def group(token: Token, people: bool = False) -> str | None:
+    """A group speaker's key: a people or a party (`people`, a NORP name: "Republicans said",
+    "Senate Democrats say") or a body's bare plural ("Police say", "Authorities said"), named by
+    its words as written; None for a group a determiner, number, possessor or quantifier picks out
+    ("the three judges", "his aides", "many Democrats"), for a crowd that is no body ("experts
+    say"), and for anything in the singular."""
+    if token.tag_ not in ("NNS", "NNPS") or not (people or token.lower_ in BODIES):
+        return None
+    if any(c.dep_ in ("det", "poss", "nummod", "quantmod", "predet") or c.lower_ in QUANTIFIERS
+           for c in token.children):
+        return None
+    words = [t for t in token.subtree if t.i <= token.i and (t.i == token.i or t.head == token
+                                                            and t.dep_ in ("compound", "amod"))]
+    if words[0].i != token.i - len(words) + 1:
+        return None  # modifiers with words between them: not one name
+    return GROUP_SPEAKER + " ".join(t.text for t in words)
+
+
+def _body_words(token: Token) -> list[str]:
+    """A subject's head noun and the words that name it: "the foreign ministry" -> [foreign, ministry]."""
+    return [t.lower_ for t in token.subtree
+            if t.i <= token.i and t.dep_ in ("compound", "amod") and t.head == token] + [token.lower_]
+
+
+def _name_words(name: str) -> set[str]:
+    """The capitalised words of a name, folded: the words that name a body ("Police" in
+    "Charlotte-Mecklenburg Police Department"), not a stray "percent" the NER took in."""
+    return {fold(w) for w in re.findall(r"\w+", name) if w[:1].isupper()}
 
 
 def _capitalised_noun(token: Token) -> bool:
