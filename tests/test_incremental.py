@@ -413,7 +413,8 @@ def test_transliterated_spellings_in_different_runs_equal_one_run(tmp_path: Path
 @pytest.mark.slow
 def test_storylines_derived_in_many_groups_equal_one_group(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A large run derives its storylines a group of articles at a time, their sentences cut out
-    for every group in one pass (`StoryTables.gather_sentences`): the same results as one group."""
+    and their graphs' rows read for every group in one pass (`StoryTables.gather_sentences`,
+    `gather_graphs`): the same results, actor graphs included, as one group."""
     one = tmp_path / "one.duckdb"
     run(sorted(p for p in DEMO.rglob("*") if p.is_file()), one)
     gathered = []
@@ -422,9 +423,14 @@ def test_storylines_derived_in_many_groups_equal_one_group(tmp_path: Path, monke
     monkeypatch.setattr(StoryTables, "gather_sentences",
                         lambda self, group_of, first: gathered.append(len(set(group_of.values()))) or
                         gather(self, group_of, first))
+    graphs = []
+    gather_graphs = StoryTables.gather_graphs
+    monkeypatch.setattr(StoryTables, "gather_graphs",
+                        lambda self, group_of: graphs.append(len(set(group_of.values()))) or
+                        gather_graphs(self, group_of))
     many = tmp_path / "many.duckdb"
     run(sorted(p for p in DEMO.rglob("*") if p.is_file()), many)
-    assert gathered and gathered[0] > 3
+    assert gathered and gathered[0] > 3 and graphs and graphs[0] > 3
     expected = storyline.dossier(one)
     assert sum(len(s["summary"]) for s in expected["stories"]) > 10 and expected["events"]
     assert storyline.dossier(many) == expected

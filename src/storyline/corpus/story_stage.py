@@ -223,8 +223,13 @@ def _derive(tables: StoryTables, lines: dict[str, set[str]], gone: set[str],
     tables.drop_gathered()
     for line_id in sorted(large):
         _derive_large(tables, line_id, large[line_id] - kept, labels)
-    for group in _batches(sorted(lines), sizes):  # one statement for 4,334 storylines ran out of DuckDB's memory
-        tables.write_graphs(group, GRAPH_ACTORS, GRAPH_NODES, EDGES_PER_STORYLINE, ARTICLE_IDS_CAP)
+    graph_groups = list(_batches(sorted(lines), sizes))  # one statement for 4,334 storylines ran out of memory
+    if len(graph_groups) > 1:  # what every group's graphs count, read in one pass
+        tables.gather_graphs({line: n for n, group in enumerate(graph_groups) for line in group})
+    for n, group in enumerate(graph_groups):
+        tables.write_graphs(group, GRAPH_ACTORS, GRAPH_NODES, EDGES_PER_STORYLINE, ARTICLE_IDS_CAP,
+                            n if len(graph_groups) > 1 else None)
+    tables.drop_gathered_graphs()
     return dropped
 
 
