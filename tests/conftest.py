@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from storyline.corpus.actors import (
+    KeyStats,
     Weight,
     folded_name,
     initials,
@@ -151,6 +152,18 @@ def decide_again(stats: dict[str, Weight], changed, owner: dict[str, str]) -> tu
     group = resolve({k: stats[k] for k in support})
     owner.update({k: group[k] for k in affected})
     return affected, support
+
+
+def take_in(stats: dict[str, KeyStats], owner: dict[str, str], delta: dict[str, KeyStats], label: str = "") -> None:
+    """A batch's aggregates added to `stats` as the store adds them, decided again over their
+    neighbourhood (`decide_again`), and checked against deciding over everything so far."""
+    for key, d in delta.items():
+        s = stats.setdefault(key, KeyStats(key, first=d.first))
+        s.mentions += d.mentions
+        for name, count in d.names.items():
+            s.names[name] = s.names.get(name, 0) + count
+    decide_again(stats, delta, owner)
+    assert owner == resolve(stats), label
 
 
 def assert_story_pages_current(db: Path) -> int:

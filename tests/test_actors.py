@@ -21,7 +21,7 @@ from storyline.corpus.actors import (
 )
 from storyline.model import Article
 from storyline.settings import Settings
-from tests.conftest import decide_again
+from tests.conftest import decide_again, take_in
 
 
 @pytest.fixture(scope="module")
@@ -291,13 +291,7 @@ def test_neighbourhood_decisions_equal_deciding_everything_with_respellings() ->
             batch = per_article[seq:seq + rng.randint(1, 3)]
             delta = key_stats(enumerate(batch, start=seq + 1))
             seq += len(batch)
-            for key, d in delta.items():
-                s = stats.setdefault(key, KeyStats(key, first=d.first))
-                s.mentions += d.mentions
-                for name, count in d.names.items():
-                    s.names[name] = s.names.get(name, 0) + count
-            decide_again(stats, delta, owner)
-            assert owner == resolve(stats)  # after every batch, not only the last
+            take_in(stats, owner, delta)  # checked after every batch, not only the last
         whole = resolve(key_stats(enumerate(per_article, start=1)))
         assert owner == whole
         merged += sum(1 for k, g in whole.items() if " " in folded_name(k) and " " not in folded_name(g))
@@ -311,13 +305,7 @@ def grow(batches: list[list[tuple[str, str, int]]]) -> dict[str, str]:
     owner: dict[str, str] = {}
     for seq, batch in enumerate(batches, start=1):
         delta = key_stats([(seq, [{"key": k, "name": n, "mentions": m} for k, n, m in batch])])
-        for key, d in delta.items():
-            s = stats.setdefault(key, KeyStats(key, first=d.first))
-            s.mentions += d.mentions
-            for name, count in d.names.items():
-                s.names[name] = s.names.get(name, 0) + count
-        decide_again(stats, delta, owner)
-        assert owner == resolve(stats), f"after batch {seq}"
+        take_in(stats, owner, delta, f"after batch {seq}")
     return owner
 
 

@@ -22,7 +22,7 @@ from storyline.store import open_store
 from storyline.store.corpus import CorpusTables
 from storyline.store.stories import StoryTables
 from storyline.views.cli import app
-from tests.conftest import BODY, assert_story_pages_current, decide_again, page
+from tests.conftest import BODY, assert_story_pages_current, page, take_in
 
 DEMO = Path(storyline.__file__).parent / "demo" / "corpus"
 
@@ -268,11 +268,7 @@ def test_neighbourhood_decisions_equal_deciding_everything() -> None:
             batch = per_article[seq:seq + step]
             delta = key_stats(enumerate(batch, start=seq + 1))
             seq += len(batch)
-            for key, d in delta.items():
-                s = stats.setdefault(key, KeyStats(key, first=d.first))
-                s.mentions += d.mentions
-            decide_again(stats, delta, owner)
-            assert owner == resolve(stats)
+            take_in(stats, owner, delta)
         assert owner == resolve(key_stats(enumerate(per_article, start=1)))
 
 
