@@ -22,7 +22,7 @@ from storyline.corpus.stage import rebuild
 from storyline.model import AnalyzedArticle, Article
 from storyline.pipeline import reanalyze, run_corpus
 from storyline.settings import Settings
-from storyline.store import SCHEMA_VERSION, StoreOutdated, open_store
+from storyline.store import SCHEMA_VERSION, Store, StoreOutdated, open_store
 from storyline.views.cli import app
 from storyline.views.export import build_dossier
 from tests.conftest import BODY, page
@@ -225,18 +225,28 @@ def test_an_old_store_opens_upgraded_with_the_same_dossier(tmp_path: Path, analy
         assert text(build_dossier(store)) == text(before)
 
 
+def take_run(store: Store, batch: list, settings: Settings) -> None:
+    """One run of `batch` as `storyline.run` makes it: stored, then the corpus stage."""
+    run_id = store.start_run(["/news"])
+    store.add_batch(run_id, batch, [])
+    run_corpus(store, settings)
+    store.finish_run(run_id, store.duplicate_count())
+
+
+def grow(db: Path, batches: list[list], settings: Settings) -> None:
+    """The store at `db` grown by one run per batch."""
+    with open_store(db) as store:
+        for batch in batches:
+            take_run(store, batch, settings.with_(db_path=db))
+
+
 def test_an_upgraded_store_grows_as_a_new_one(tmp_path: Path, analysed: list) -> None:
     db = tmp_path / "old.duckdb"
     write_v1(db, analysed[:3])
     fresh = tmp_path / "fresh.duckdb"
     settings = Settings(workers=0)
-    for path, batches in ((db, [analysed[3:]]), (fresh, [analysed[:3], analysed[3:]])):
-        with open_store(path) as store:
-            for batch in batches:
-                run_id = store.start_run(["/news"])
-                store.add_batch(run_id, batch, [])
-                run_corpus(store, settings.with_(db_path=path))
-                store.finish_run(run_id, store.duplicate_count())
+    grow(db, [analysed[3:]], settings)
+    grow(fresh, [analysed[:3], analysed[3:]], settings)
     grown = storyline.dossier(db)
     assert len(grown["articles"]) == 4 and grown["articles"][-1]["title"] == "Fisheries Talks Open"
     expected = storyline.dossier(fresh)
@@ -426,13 +436,8 @@ def test_a_version_5_store_decides_its_actors_again(tmp_path: Path, analysed: li
     corpus stage from scratch, so the store then grows as a new one does."""
     db, fresh = tmp_path / "old.duckdb", tmp_path / "fresh.duckdb"
     settings = Settings(workers=0)
-    for path, batches in ((db, [analysed[:3]]), (fresh, [analysed[:3], analysed[3:]])):
-        with open_store(path) as store:
-            for batch in batches:
-                run_id = store.start_run(["/news"])
-                store.add_batch(run_id, batch, [])
-                run_corpus(store, settings.with_(db_path=path))
-                store.finish_run(run_id, store.duplicate_count())
+    grow(db, [analysed[:3]], settings)
+    grow(fresh, [analysed[:3], analysed[3:]], settings)
     with duckdb.connect(str(db)) as con:
         con.execute("ALTER TABLE actor_keys DROP COLUMN skeleton")
         con.execute("ALTER TABLE actor_keys DROP COLUMN initials")
@@ -440,10 +445,7 @@ def test_a_version_5_store_decides_its_actors_again(tmp_path: Path, analysed: li
         con.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
     with open_store(db) as store:
         assert store.schema_version == SCHEMA_VERSION and store.corpus.reset_pending()
-        run_id = store.start_run(["/news"])
-        store.add_batch(run_id, analysed[3:], [])
-        run_corpus(store, settings.with_(db_path=db))
-        store.finish_run(run_id, store.duplicate_count())
+        take_run(store, analysed[3:], settings.with_(db_path=db))
         assert not store.corpus.reset_pending()
         assert store.con.execute("SELECT count(*) FROM actor_keys WHERE skeleton IS NULL").fetchone()[0] == 0
     assert storyline.dossier(db) == storyline.dossier(fresh)
