@@ -653,6 +653,4 @@ class Store:
         return search.search(self.con, query, limit, scope)
 
     def _dicts(self, sql: str, params: list | None = None) -> list[dict[str, Any]]:
-        cursor = self.con.execute(sql, params or [])
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        return rows.as_dicts(self.con.execute(sql, params or []))

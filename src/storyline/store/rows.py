@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 import numpy as np
 
-__all__ = ["read", "write"]
+__all__ = ["as_dicts", "read", "write"]
 
 
 def _sql_type(values: Sequence[Any]) -> str:
@@ -81,3 +81,9 @@ def read(con: duckdb.DuckDBPyConnection, sql: str, **columns: Sequence[Any] | np
         return []
     subquery, document = _source(columns)
     return con.execute(sql.replace("{rows}", subquery), {"rows": document}).fetchall()
+
+
+def as_dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """An executed statement's rows, each a dict of its columns by name (what the views read)."""
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

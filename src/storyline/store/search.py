@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from storyline.store.rows import as_dicts
+
 if TYPE_CHECKING:
     from storyline.store import Store
 
@@ -289,9 +291,7 @@ def _window(text: str, at: int, width: int) -> str:
 
 
 def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> list[dict[str, Any]]:
-    cursor = con.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return as_dicts(con.execute(sql, params))
 
 
 # ---- from a path, as the CLI does ---------------------------------------------------------

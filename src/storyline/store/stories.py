@@ -560,9 +560,7 @@ class StoryTables:
         if not len(next(iter(columns.values()))):
             return []
         subquery, document = rows._source(dict(columns))
-        cursor = self.con.execute(sql.replace("{rows}", subquery), {"rows": document})
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        return rows.as_dicts(self.con.execute(sql.replace("{rows}", subquery), {"rows": document}))
 
 
 def _story_lines(lines: dict[str, set[str]]) -> dict[str, list[str]]:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from storyline.store.pages import MAX_CLAIMS, MAX_EVENTS, MAX_QUOTES  # what a story page shows at most
+from storyline.store.rows import as_dicts
 
 if TYPE_CHECKING:
     from storyline.store import Store
@@ -171,9 +172,7 @@ class WebReads:
         self.con.close()
 
     def _dicts(self, sql: str, params: list | None = None) -> list[dict[str, Any]]:
-        cursor = self.con.execute(sql, params or [])
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        return as_dicts(self.con.execute(sql, params or []))
 
     def _one(self, sql: str, params: list) -> dict[str, Any] | None:
         found = self._dicts(sql, params)
