@@ -220,7 +220,7 @@ def _derive(tables: StoryTables, lines: dict[str, set[str]], gone: set[str],
     for n, group in enumerate(groups):
         _derive_group(tables, {i: lines[i] for i in group}, labels, n if len(groups) > 1 else None)
         memory.release()
-    tables.drop_gathered()
+    tables.drop_gathered()  # the sentences' tables are not held through the rest
     for line_id in sorted(large):
         _derive_large(tables, line_id, large[line_id] - kept, labels)
     graph_groups = list(_batches(sorted(lines), sizes))  # one statement for 4,334 storylines ran out of memory
@@ -229,7 +229,7 @@ def _derive(tables: StoryTables, lines: dict[str, set[str]], gone: set[str],
     for n, group in enumerate(graph_groups):
         tables.write_graphs(group, GRAPH_ACTORS, GRAPH_NODES, EDGES_PER_STORYLINE, ARTICLE_IDS_CAP,
                             n if len(graph_groups) > 1 else None)
-    tables.drop_gathered_graphs()
+    tables.drop_gathered()
     return dropped
 
 

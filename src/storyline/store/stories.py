@@ -288,8 +288,9 @@ class StoryTables:
             "ORDER BY grp", [first])
 
     def drop_gathered(self) -> None:
-        self.con.execute("DROP TABLE IF EXISTS derive_groups")
-        self.con.execute("DROP TABLE IF EXISTS derive_sentences")
+        """The temporary tables of `gather_sentences` and `gather_graphs`, once a derive is done."""
+        for table in ("derive_groups", "derive_sentences", "graph_groups", "graph_per", "graph_said"):
+            self.con.execute(f"DROP TABLE IF EXISTS {table}")
 
     def sentences(self, wanted: Sequence[tuple[str, int]], group: int | None = None) -> dict[tuple[str, int], str]:
         """The text of these (article id, sentence index) pairs, cut out by DuckDB: a storyline's
@@ -551,10 +552,6 @@ class StoryTables:
             self.con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT g.grp, p.* FROM "
                              f"({select.format(lines=lines)}) p JOIN graph_groups g ON g.id = p.storyline_id "
                              "ORDER BY g.grp")
-
-    def drop_gathered_graphs(self) -> None:
-        for table in ("graph_groups", "graph_per", "graph_said"):
-            self.con.execute(f"DROP TABLE IF EXISTS {table}")
 
     def _dicts_rows(self, sql: str, **columns: Sequence[Any]) -> list[dict[str, Any]]:
         if not len(next(iter(columns.values()))):
