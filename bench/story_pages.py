@@ -24,9 +24,8 @@ def main() -> None:
     with open_store(args.db) as store:
         store.con.execute("SET enable_progress_bar = false")
         started = time.perf_counter()
-        store.con.execute("BEGIN TRANSACTION")
-        built = pages.build(store.con)
-        store.con.execute("COMMIT")
+        pages.mark_all(store.con)  # as a from-scratch corpus stage leaves it
+        built = store.refresh_pages()
         seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     with open_store(args.db, read_only=True) as store:  # a connection of its own: the build's buffers are gone

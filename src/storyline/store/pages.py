@@ -64,8 +64,9 @@ def mark_all(con: duckdb.DuckDBPyConnection) -> None:
 def mark(con: duckdb.DuckDBPyConnection, lines: Iterable[str], stories: Iterable[str], articles: Iterable[str]) -> None:
     """These storylines', stories' and articles' stories' pages are to be written again."""
     for kind, ids in (("storyline", lines), ("story", stories), ("article", articles)):
+        noted = sorted(set(ids))
         bulk.write(con, "INSERT INTO story_pages_pending (kind, id) SELECT kind, id FROM {rows}",
-                   kind=[kind] * len(set(ids)), id=sorted(set(ids)))
+                   kind=[kind] * len(noted), id=noted)
 
 
 def update(con: duckdb.DuckDBPyConnection) -> int:
@@ -257,6 +258,4 @@ def _briefs(con: duckdb.DuckDBPyConnection, ids: set[str]) -> dict[str, dict[str
 
 
 def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict[str, Any]]:
-    cursor = con.execute(sql, params or [])
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return bulk.as_dicts(con.execute(sql, params or []))
