@@ -115,31 +115,26 @@ class StoryTables:
     def candidate_profiles(self, lo: date | None, hi: date | None, min_seq: int,
                            held: Iterable[str] = ()) -> list[StoryProfile]:
         """A superset of the stories active for a batch (see stories.candidate_bounds), less
-        those `held` already."""
-        where = "(last_seq >= ?"
+        those `held` already. The ids first (no term lists read), the profiles of the ones not
+        held after: the held ids bound as a query parameter list cost 0.3 s per 5,000 (the
+        binding converts each element), 8.5 s of the 100k stage (py-spy)."""
+        where = "last_seq >= ?"
         params: list[Any] = [min_seq]
         if lo is not None and hi is not None:
             where += " OR (first_date <= ? AND last_date >= ?)"
             params += [hi, lo]
-        where += ")"
-        held = sorted(held)
-        if held:
-            where += " AND story_id NOT IN (SELECT unnest(CAST(? AS VARCHAR[])))"
-            params.append(held)
-        return self._profiles(f"WHERE {where}", params)
+        found = self.con.execute(f"SELECT story_id FROM story_profiles WHERE {where}", params).fetchall()
+        return self.profiles({r[0] for r in found} - set(held))
 
     def profiles(self, ids: Iterable[str]) -> list[StoryProfile]:
-        ids = sorted(set(ids))
-        if not ids:
-            return []
-        return self._profiles("WHERE story_id IN (SELECT unnest(?))", [ids])
+        return self._profiles("JOIN {rows} r ON r.id = story_id", id=sorted(set(ids)))
 
-    def _profiles(self, where: str, params: list[Any]) -> list[StoryProfile]:
+    def _profiles(self, join: str, **columns: Sequence[Any]) -> list[StoryProfile]:
         from storyline.corpus.stories import StoryProfile
 
-        found = self.con.execute(
-            "SELECT story_id, size, first_date, last_date, last_seq, terms, actors, first_seq, weight, title_article "
-            f"FROM story_profiles {where} ORDER BY story_id", params).fetchall()
+        found = rows.read(
+            self.con, "SELECT story_id, size, first_date, last_date, last_seq, terms, actors, first_seq, weight, "
+                      f"title_article FROM story_profiles {join} ORDER BY story_id", **columns)
         return [StoryProfile(id=r[0], size=r[1], first=_day(r[2]), last=_day(r[3]), last_seq=r[4],
                              terms={x["k"]: x["w"] for x in r[5]}, actors={x["k"]: x["w"] for x in r[6]},
                              first_seq=r[7], weight=r[8], title_article=r[9]) for r in found]
@@ -171,10 +166,8 @@ class StoryTables:
             weight=[float(p.weight) for p in changed], title_article=[p.title_article for p in changed])
 
     def profiles_naming(self, actor_ids: set[str]) -> list[StoryProfile]:
-        if not actor_ids:
-            return []
         return self._profiles("WHERE story_id IN (SELECT DISTINCT p.story_id FROM story_profiles p, "
-                              "unnest(p.actors) AS u(x) WHERE x.k IN (SELECT unnest(?)))", [sorted(actor_ids)])
+                              "unnest(p.actors) AS u(x) WHERE x.k IN (SELECT id FROM {rows}))", id=sorted(actor_ids))
 
     def rename_df(self, renamed: dict[str, str]) -> None:
         """Document frequencies of gone actors added to those that took them in."""
