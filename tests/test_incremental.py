@@ -8,6 +8,7 @@ import random
 from collections import Counter
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pytest
 
@@ -430,3 +431,29 @@ def test_storylines_derived_in_many_groups_equal_one_group(tmp_path: Path, monke
     expected = storyline.dossier(one)
     assert sum(len(s["summary"]) for s in expected["stories"]) > 10 and expected["events"]
     assert storyline.dossier(many) == expected
+
+
+@pytest.mark.slow
+def test_stories_clustered_in_small_chunks_equal_one_chunk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large run clusters its articles a chunk at a time, reading each chunk's candidate
+    stories from the store and holding the document-frequency increments until they are many:
+    in chunks of 3 articles, the increments written whenever more than 400 terms wait, the same
+    stories, storylines and stored frequencies as in one chunk."""
+    files = sorted(p for p in DEMO.rglob("*") if p.is_file())
+    one = tmp_path / "one.duckdb"
+    run(files, one)
+    writes = []
+    add_df = StoryTables.add_df
+    monkeypatch.setattr(StoryTables, "add_df", lambda self, delta: writes.append(len(delta)) or add_df(self, delta))
+    monkeypatch.setattr(story_stage, "CHUNK", 3)
+    monkeypatch.setattr(story_stage, "PENDING_TERMS", 400)
+    many = tmp_path / "many.duckdb"
+    run(files, many)
+    assert len([n for n in writes if n]) > 5  # flushed along the way, not only at the end
+    expected = storyline.dossier(one)
+    assert len(expected["stories"]) > 5 and any(s["size"] > 2 for s in expected["stories"])
+    assert storyline.dossier(many) == expected
+    for sql in ("SELECT term, df FROM term_df ORDER BY term",  # the weights below are TF-IDF: every df counts
+                "SELECT story_id, size, terms, actors, weight FROM story_profiles ORDER BY story_id"):
+        kept = [duckdb.connect(str(db), read_only=True).execute(sql).fetchall() for db in (one, many)]
+        assert len(kept[0]) > 5 and kept[0] == kept[1]

@@ -46,6 +46,8 @@ __all__ = ["relabel", "update_stories"]
 
 Tell = Callable[[str], None]
 CHUNK = 2000  # new articles clustered per store round trip
+# document-frequency increments held before they are written (a term held is about 100 bytes)
+PENDING_TERMS = 500_000
 SUMMARY_SENTENCES = 12  # of each article, for summaries (news puts what matters first)
 EDGES_PER_STORYLINE = 400  # the actor graph keeps its strongest edges
 # an article's most mentioned actors that make co-occurrence edges (60 made 1,770 pairs per article)
@@ -125,11 +127,16 @@ def relabel(tables: StoryTables, labels: dict[str, dict[str, str]], tell: Tell |
 # ---- 1. stories ---------------------------------------------------------------------------
 
 def _cluster(tables: StoryTables) -> tuple[set[str], set[str]]:
-    """Assign the new articles; returns (stories that grew or were made, stories merged away)."""
+    """Assign the new articles; returns (stories that grew or were made, stories merged away).
+    The run's document-frequency increments are held (`pending`) and written when they are many
+    and at the end: updated chunk by chunk, term_df's rows carried a growing chain of versions
+    in the run's transaction, and every later update and read scanned them (add_df 0.9 s at 10k
+    articles, 15 s at 100k)."""
     params = StoryParams()
     n_docs = tables.n_docs()
     grown: set[str] = set()
     gone: set[str] = set()
+    pending: Counter[str] = Counter()
     clusterer = StoryClusterer([], {}, n_docs, params)
     for chunk in tables.new_articles(CHUNK):
         profiles = [ArticleProfile(article_id=r["id"], seq=r["seq"], published=r["published"],
@@ -139,8 +146,9 @@ def _cluster(tables: StoryTables) -> tuple[set[str], set[str]]:
         lo, hi, min_seq = candidate_bounds(profiles, params)
         clusterer.next_batch(lo, hi, min_seq)
         words = {t for p in profiles for t in p.terms} | {a for p in profiles for a in p.actors}
-        clusterer.hold(tables.candidate_profiles(lo, hi, min_seq, held=clusterer.held.keys()), tables.df(words),
-                       n_docs)
+        stored = tables.df(words)
+        df = {w: n for w in words if (n := stored.get(w, 0) + pending.get(w, 0))}
+        clusterer.hold(tables.candidate_profiles(lo, hi, min_seq, held=clusterer.held.keys()), df, n_docs)
         for profile in profiles:
             clusterer.add(profile)
         story_of = {p.article_id: clusterer.story_of(p.article_id) or "" for p in profiles}
@@ -149,11 +157,15 @@ def _cluster(tables: StoryTables) -> tuple[set[str], set[str]]:
         changed = clusterer.changed()
         tables.save_profiles(changed, clusterer.merged, {p.id: list(key_actors(p, LINKS)) for p in changed})
         delta, added = clusterer.df_changes()
-        tables.add_df(delta)
+        pending.update(delta)
+        if len(pending) > PENDING_TERMS:
+            tables.add_df(pending)
+            pending.clear()
         n_docs += added
         gone |= set(clusterer.merged)
         grown = {clusterer.merged.get(s, s) for s in grown} | set(story_of.values())
         grown -= gone
+    tables.add_df(pending)
     tables.set_n_docs(n_docs)
     return grown, gone
 
