@@ -226,13 +226,15 @@ def _derive(tables: StoryTables, lines: dict[str, set[str]], gone: set[str],
     tables.drop_results(every_story | gone, sorted(dropped), kept)
     labels = tables.outlet_labels()
     groups = list(_batches(sorted(set(lines) - set(large)), sizes))
-    if len(groups) > 1:  # the sentences of every group cut out in one pass over the texts
-        tables.gather_sentences({story: n for n, group in enumerate(groups) for line in group for story in lines[line]},
-                                SUMMARY_SENTENCES)
+    # every group's records read in one pass per table, and with several groups their
+    # sentences cut out in one pass over the texts
+    tables.gather_records({story: n for n, group in enumerate(groups) for line in group for story in lines[line]})
+    if len(groups) > 1:
+        tables.gather_sentences(SUMMARY_SENTENCES)
     for n, group in enumerate(groups):
-        _derive_group(tables, {i: lines[i] for i in group}, labels, n if len(groups) > 1 else None)
+        _derive_group(tables, {i: lines[i] for i in group}, labels, n, len(groups) > 1)
         memory.release()
-    tables.drop_gathered()  # the sentences' tables are not held through the rest
+    tables.drop_gathered()  # the records' tables are not held through the rest
     for line_id in sorted(large):
         _derive_large(tables, line_id, large[line_id] - kept, labels)
     graph_groups = list(_batches(sorted(lines), sizes))  # one statement for 4,334 storylines ran out of memory
@@ -259,24 +261,23 @@ def _batches(ids: list[str], sizes: dict[str, int]) -> Iterator[list[str]]:
         yield group
 
 
-def _read(tables: StoryTables, story_ids: set[str],
-          group: int | None = None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """The articles of these stories (seq order) and their records: event and claim mentions,
-    quotes, actors, and the sentences the results may quote (`group`: their number in
-    `StoryTables.gather_sentences`, which cut them out already)."""
-    articles = tables.members(story_ids)
-    ids = [a["id"] for a in articles]
-    records = {"events": _by_article(tables.event_mentions(ids)), "claims": _by_article(tables.claim_mentions(ids)),
-               "quotes": _by_article(tables.quotes(ids)), "actors": dict(tables.article_actor_ids(ids))}
+def _read(tables: StoryTables, group: int, sentences_gathered: bool) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The articles of a group of `StoryTables.gather_records` (seq order) and their records:
+    event and claim mentions, quotes, actors, and the sentences the results may quote
+    (`sentences_gathered`: `StoryTables.gather_sentences` cut them out already)."""
+    articles = tables.members(group)
+    records = {"events": _by_article(tables.event_mentions(group)), "claims": _by_article(tables.claim_mentions(group)),
+               "quotes": _by_article(tables.quotes(group)), "actors": dict(tables.article_actor_ids(group))}
     wanted = {(a["id"], i) for a in articles for i in range(min(a["n_sentences"], SUMMARY_SENTENCES))}
     wanted |= {(m["article_id"], m["sentence"]) for key in ("events", "claims") for found in records[key].values()
                for m in found}
-    records["sentences"] = tables.sentences(sorted(wanted), group)
+    records["sentences"] = tables.sentences(sorted(wanted), group if sentences_gathered else None)
     return articles, records
 
 
-def _derive_group(tables: StoryTables, lines: dict[str, set[str]], labels: dict, group: int | None = None) -> None:
-    articles, records = _read(tables, set().union(*lines.values()), group)
+def _derive_group(tables: StoryTables, lines: dict[str, set[str]], labels: dict, group: int,
+                  sentences_gathered: bool) -> None:
+    articles, records = _read(tables, group, sentences_gathered)
     line_of = {story: line for line, stories in lines.items() for story in stories}
     members: dict[str, list[dict[str, Any]]] = {line: [] for line in lines}
     for article in articles:
@@ -301,7 +302,8 @@ def _derive_large(tables: StoryTables, line_id: str, stories: set[str], labels: 
     """A large storyline: these stories of it derived each on its own (a group at a time), then
     the storyline itself from all its stories as written."""
     for group in _batches(sorted(stories), tables.line_sizes({sid: {sid} for sid in stories})):
-        articles, records = _read(tables, set(group))
+        tables.gather_records({sid: 0 for sid in group})
+        articles, records = _read(tables, 0, False)
         members: dict[str, list[dict[str, Any]]] = {sid: [] for sid in group}
         for article in articles:
             members[article["story_id"]].append(article)
@@ -316,6 +318,7 @@ def _derive_large(tables: StoryTables, line_id: str, stories: set[str], labels: 
                     item["id"] = hashlib.sha1(f"{item['id']}|{sid}".encode()).hexdigest()[:16]
                 out[key] += part[key]
         _write(tables, out)
+    tables.drop_gathered()
     rows = tables.storyline_stories(line_id)
     meta = tables.article_dates({item["article_id"] for row in rows for item in row["summary"]})
     tables.write_storylines([_large_storyline(line_id, rows, meta)])

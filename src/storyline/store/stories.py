@@ -249,40 +249,53 @@ class StoryTables:
         return seen, links
 
     # ---- what a storyline's results are made of -----------------------------------------------
-    def members(self, story_ids: Iterable[str]) -> list[dict[str, Any]]:
-        """The articles of these stories (seq order): metadata, the near-duplicate original and how
-        many sentences each has; their texts stay in the store (see `sentences`)."""
-        return self._dicts_rows(
-            "SELECT a.id, a.seq, a.story_id, a.title, a.outlet, CAST(a.published AS VARCHAR) AS published, "
-            "a.duplicate_of, len(a.sentences) AS n_sentences FROM articles a JOIN {rows} r ON r.id = a.story_id "
-            "ORDER BY a.seq", id=sorted(set(story_ids)))
-
-    def gather_sentences(self, group_of: dict[str, int], first: int) -> None:
-        """Cut out, in one pass over the texts, the sentences the results of these stories may
-        quote (each article's `first` sentences and those of its event and figure mentions),
-        kept in the order of their stories' groups (`group_of`: story id -> its group's number),
-        so that `sentences(..., group)` reads its group's rows alone. Read group by group, a
-        join of each group's articles with the texts read every text once per group: 0.63 s
-        per 3,000 articles at 100k against 0.12 s at 10k, the one part of a from-scratch stage
-        that grew with the square of the store."""
+    def gather_records(self, group_of: dict[str, int]) -> None:
+        """Read, in one pass per table, the records the results of these stories are derived
+        from (`group_of`: story id -> its group's number): their articles, event and figure
+        mentions, quotes and actors, each kept in group order, so that `members(group)` and the
+        other reads below take their group's rows alone (DuckDB's zone maps skip the rest).
+        Read group by group, each group's join scanned the whole of every table: 2.3 s of the
+        10k bench store's stage, 34.5 s of the 100k one's (py-spy), the same square growth the
+        sentences and graphs had."""
         self.con.execute("CREATE OR REPLACE TEMP TABLE derive_groups (story_id VARCHAR, grp INTEGER)")
         rows.write(self.con, "INSERT INTO derive_groups SELECT story_id, grp FROM {rows}",
                    story_id=list(group_of), grp=list(group_of.values()))
+        self.con.execute(
+            "CREATE OR REPLACE TEMP TABLE derive_members AS SELECT g.grp, a.id, a.seq, a.story_id, a.title, a.outlet, "
+            "CAST(a.published AS VARCHAR) AS published, a.duplicate_of, len(a.sentences) AS n_sentences "
+            "FROM articles a JOIN derive_groups g ON g.story_id = a.story_id ORDER BY g.grp, a.seq")
+        for table, select in _RECORDS.items():
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {select}")
+
+    def members(self, group: int) -> list[dict[str, Any]]:
+        """The articles of a group of `gather_records` (seq order): metadata, the near-duplicate
+        original and how many sentences each has; their texts stay in the store (see
+        `sentences`)."""
+        return rows.as_dicts(self.con.execute(
+            "SELECT id, seq, story_id, title, outlet, published, duplicate_of, n_sentences FROM derive_members "
+            "WHERE grp = ? ORDER BY seq", [group]))
+
+    def gather_sentences(self, first: int) -> None:
+        """Cut out, in one pass over the texts, the sentences the results of the stories of
+        `gather_records` may quote (each article's `first` sentences and those of its event and
+        figure mentions), kept in group order, so that `sentences(..., group)` reads its group's
+        rows alone. Read group by group, a join of each group's articles with the texts read
+        every text once per group: 0.63 s per 3,000 articles at 100k against 0.12 s at 10k."""
         wanted = ("SELECT article_id, list(DISTINCT idx) AS idxs FROM ("
-                  "SELECT a.id AS article_id, unnest(range(least(len(a.sentences), ?))) AS idx FROM articles a "
-                  "JOIN derive_groups g ON g.story_id = a.story_id "
-                  "UNION ALL SELECT article_id, sentence FROM event_mentions "
-                  "UNION ALL SELECT article_id, sentence FROM claim_mentions) GROUP BY article_id")
+                  "SELECT id AS article_id, unnest(range(least(n_sentences, ?))) AS idx FROM derive_members "
+                  "UNION ALL SELECT article_id, sentence FROM derive_events "
+                  "UNION ALL SELECT article_id, sentence FROM derive_claims) GROUP BY article_id")
         self.con.execute(
             "CREATE OR REPLACE TEMP TABLE derive_sentences AS SELECT grp, article_id, unnest(idxs) AS idx, "
-            "unnest(texts) AS text FROM (SELECT g.grp, a.id AS article_id, w.idxs, "
+            "unnest(texts) AS text FROM (SELECT m.grp, a.id AS article_id, w.idxs, "
             f"list_transform(w.idxs, i -> {_CUT}) AS texts FROM articles a "
-            f"JOIN derive_groups g ON g.story_id = a.story_id JOIN ({wanted}) w ON w.article_id = a.id) "
+            f"JOIN derive_members m ON m.id = a.id JOIN ({wanted}) w ON w.article_id = a.id) "
             "ORDER BY grp", [first])
 
     def drop_gathered(self) -> None:
-        """The temporary tables of `gather_sentences` and `gather_graphs`, once a derive is done."""
-        for table in ("derive_groups", "derive_sentences", "graph_groups", "graph_per", "graph_said"):
+        """The temporary tables of `gather_records`, `gather_sentences` and `gather_graphs`, once a derive is done."""
+        for table in ("derive_groups", "derive_members", *_RECORDS, "derive_sentences", "graph_groups", "graph_per",
+                      "graph_said"):
             self.con.execute(f"DROP TABLE IF EXISTS {table}")
 
     def sentences(self, wanted: Sequence[tuple[str, int]], group: int | None = None) -> dict[tuple[str, int], str]:
@@ -313,13 +326,12 @@ class StoryTables:
                             if text is not None and (article_id, idx) in asked})
         return out
 
-    def event_mentions(self, article_ids: Sequence[str]) -> list[dict[str, Any]]:
-        """The articles' event mentions, each with `actor_ids`: its actor keys resolved to the
-        canonical actors they belong to now."""
-        found = self._dicts_rows(
-            "SELECT e.article_id, e.n, e.sentence, e.kind, e.trigger, e.start_char, e.end_char, e.place, e.date, "
-            "e.date_text, e.actors FROM event_mentions e JOIN {rows} r ON r.id = e.article_id "
-            "ORDER BY e.article_id, e.n", id=list(article_ids))
+    def event_mentions(self, group: int) -> list[dict[str, Any]]:
+        """A group's event mentions (`gather_records`), each with `actor_ids`: its actor keys
+        resolved to the canonical actors they belong to now."""
+        found = rows.as_dicts(self.con.execute(
+            "SELECT article_id, n, sentence, kind, trigger, start_char, end_char, place, date, date_text, actors "
+            "FROM derive_events WHERE grp = ? ORDER BY article_id, n", [group]))
         keys = sorted({key for m in found for key in m["actors"]})
         owner = dict(rows.read(self.con, "SELECT k.key, k.actor_id FROM actor_keys k JOIN {rows} r ON r.key = k.key "
                                          "WHERE k.actor_id IS NOT NULL", key=keys))
@@ -327,31 +339,21 @@ class StoryTables:
             m["actor_ids"] = [owner[key] for key in m["actors"] if key in owner]
         return found
 
-    def claim_mentions(self, article_ids: Sequence[str]) -> list[dict[str, Any]]:
-        return self._dicts_rows(
-            "SELECT c.article_id, c.n, c.sentence, c.text, c.start_char, c.end_char, c.value, c.unit, c.subject "
-            "FROM claim_mentions c JOIN {rows} r ON r.id = c.article_id ORDER BY c.article_id, c.n",
-            id=list(article_ids))
+    def claim_mentions(self, group: int) -> list[dict[str, Any]]:
+        return rows.as_dicts(self.con.execute(
+            "SELECT article_id, n, sentence, text, start_char, end_char, value, unit, subject FROM derive_claims "
+            "WHERE grp = ? ORDER BY article_id, n", [group]))
 
-    def quotes(self, article_ids: Sequence[str]) -> list[dict[str, Any]]:
-        return self._dicts_rows(
-            "SELECT q.id, q.article_id, q.speaker, q.speaker_id, coalesce(m.ids, []) AS mentions FROM quotes q "
-            "JOIN {rows} r ON r.id = q.article_id LEFT JOIN (SELECT qm.quote_id, list(k.actor_id ORDER BY qm.n) "
-            "AS ids FROM quote_mentions qm JOIN quotes q2 ON q2.id = qm.quote_id JOIN {rows} r2 ON "
-            "r2.id = q2.article_id JOIN actor_keys k ON k.key = qm.actor_key WHERE k.actor_id IS NOT NULL "
-            "GROUP BY qm.quote_id) m ON m.quote_id = q.id ORDER BY q.article_id, q.n", id=list(article_ids))
+    def quotes(self, group: int) -> list[dict[str, Any]]:
+        return rows.as_dicts(self.con.execute(
+            "SELECT id, article_id, speaker, speaker_id, mentions FROM derive_quotes WHERE grp = ? "
+            "ORDER BY article_id, n", [group]))
 
-    def article_actor_ids(self, article_ids: Sequence[str]) -> list[tuple[str, list[str]]]:
+    def article_actor_ids(self, group: int) -> list[tuple[str, list[str]]]:
         """(article id, its actor ids, most mentioned first): people, organisations and countries
         (places are where things happen, not who does them)."""
-        return [(r[0], r[1]) for r in rows.read(
-            self.con, "SELECT article_id, list(actor_id ORDER BY mentions DESC, actor_id) FROM "
-                      "(SELECT aa.article_id, k.actor_id, sum(aa.mentions) AS mentions FROM article_actors aa "
-                      "JOIN {rows} r ON r.id = aa.article_id JOIN actor_keys k ON k.key = aa.key "
-                      "JOIN actors a ON a.id = k.actor_id WHERE a.kind <> 'place' "
-                      "GROUP BY aa.article_id, k.actor_id) "
-                      "GROUP BY article_id ORDER BY article_id",
-            id=list(article_ids))]
+        return [(r[0], r[1]) for r in self.con.execute(
+            "SELECT article_id, ids FROM derive_actors WHERE grp = ? ORDER BY article_id", [group]).fetchall()]
 
     def actor_names(self, actor_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
         return {r[0]: (r[1], r[2]) for r in rows.read(
@@ -551,6 +553,30 @@ class StoryTables:
             return []
         subquery, document = rows._source(dict(columns))
         return rows.as_dicts(self.con.execute(sql.replace("{rows}", subquery), {"rows": document}))
+
+
+# what `StoryTables.gather_records` keeps of each table, for the articles of derive_members
+_RECORDS = {
+    "derive_events": (
+        "SELECT m.grp, e.article_id, e.n, e.sentence, e.kind, e.trigger, e.start_char, e.end_char, e.place, e.date, "
+        "e.date_text, e.actors FROM event_mentions e JOIN derive_members m ON m.id = e.article_id "
+        "ORDER BY m.grp, e.article_id, e.n"),
+    "derive_claims": (
+        "SELECT m.grp, c.article_id, c.n, c.sentence, c.text, c.start_char, c.end_char, c.value, c.unit, c.subject "
+        "FROM claim_mentions c JOIN derive_members m ON m.id = c.article_id ORDER BY m.grp, c.article_id, c.n"),
+    "derive_quotes": (
+        "SELECT m.grp, q.id, q.article_id, q.n, q.speaker, q.speaker_id, coalesce(x.ids, []) AS mentions "
+        "FROM quotes q JOIN derive_members m ON m.id = q.article_id LEFT JOIN (SELECT qm.quote_id, "
+        "list(k.actor_id ORDER BY qm.n) AS ids FROM quote_mentions qm JOIN quotes q2 ON q2.id = qm.quote_id "
+        "JOIN derive_members m2 ON m2.id = q2.article_id JOIN actor_keys k ON k.key = qm.actor_key "
+        "WHERE k.actor_id IS NOT NULL GROUP BY qm.quote_id) x ON x.quote_id = q.id ORDER BY m.grp, q.article_id, q.n"),
+    "derive_actors": (
+        "SELECT grp, article_id, list(actor_id ORDER BY mentions DESC, actor_id) AS ids FROM "
+        "(SELECT m.grp, aa.article_id, k.actor_id, sum(aa.mentions) AS mentions FROM article_actors aa "
+        "JOIN derive_members m ON m.id = aa.article_id JOIN actor_keys k ON k.key = aa.key "
+        "JOIN actors a ON a.id = k.actor_id WHERE a.kind <> 'place' GROUP BY m.grp, aa.article_id, k.actor_id) "
+        "GROUP BY grp, article_id ORDER BY grp, article_id"),
+}
 
 
 def _story_lines(lines: dict[str, set[str]]) -> dict[str, list[str]]:
