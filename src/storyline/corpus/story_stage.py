@@ -36,7 +36,7 @@ from storyline.corpus.claims import SourcedClaim, group_claims
 from storyline.corpus.graph import ARTICLE_IDS_CAP
 from storyline.corpus.outlets import compare_outlets
 from storyline.corpus.stories import ArticleProfile, StoryClusterer, StoryParams, candidate_bounds
-from storyline.corpus.storylines import StorylineParams, key_actors, should_link
+from storyline.corpus.storylines import StorylineParams, key_actors, linkable, linked
 from storyline.corpus.summary import SentenceRef, summarize
 from storyline.corpus.timeline import SourcedMention, merge_events
 from storyline.model import ClaimMention, EventMention
@@ -186,14 +186,14 @@ def _link(tables: StoryTables, grown: set[str]) -> dict[str, set[str]]:
     cut at `max_candidates`."""
     params = LINKS
     candidates = tables.link_candidates(grown, params.min_shared, params.max_candidates)
-    profiles = {p.id: p for p in tables.profiles(grown | {o for others in candidates.values() for o in others})}
+    profiles = {p.id: linkable(p, params)
+                for p in tables.profiles(grown | {o for others in candidates.values() for o in others})}
     links: list[tuple[str, str]] = []
     for sid in sorted(grown):
         story = profiles.get(sid)
         if story is None:
             continue
-        links += [(sid, o) for o in candidates.get(sid, [])
-                  if o in profiles and should_link(story, profiles[o], params)]
+        links += [(sid, o) for o in candidates.get(sid, []) if o in profiles and linked(story, profiles[o], params)]
     tables.add_links(links)
     return _storylines(tables, grown)
 

@@ -25,7 +25,8 @@ import networkx as nx
 
 from storyline.corpus.stories import StoryProfile
 
-__all__ = ["StorylineParams", "StorylineLinker", "key_actors", "should_link", "link_scores"]
+__all__ = ["Linkable", "StorylineParams", "StorylineLinker", "key_actors", "linkable", "linked", "should_link",
+           "link_scores"]
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,15 @@ class StorylineParams:
     max_candidates: int = 50
 
 
+def _norm(a: Mapping[str, float]) -> float:
+    return math.sqrt(sum(w * w for _, w in sorted(a.items())))
+
+
 def _cos(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    na = math.sqrt(sum(w * w for _, w in sorted(a.items())))
-    nb = math.sqrt(sum(w * w for _, w in sorted(b.items())))
+    return _cos_normed(a, _norm(a), b, _norm(b))
+
+
+def _cos_normed(a: Mapping[str, float], na: float, b: Mapping[str, float], nb: float) -> float:
     if not na or not nb:
         return 0.0
     if len(a) > len(b):
@@ -68,8 +75,31 @@ def link_scores(a: StoryProfile, b: StoryProfile, params: StorylineParams) -> tu
 def should_link(a: StoryProfile, b: StoryProfile, params: StorylineParams | None = None) -> bool:
     """Does the coverage connect these two stories? A pure function of the two profiles."""
     params = params or StorylineParams()
-    shared, actors, terms = link_scores(a, b, params)
-    return shared >= params.min_shared and actors >= params.actor_link and terms >= params.term_link
+    return linked(linkable(a, params), linkable(b, params), params)
+
+
+@dataclass(frozen=True)
+class Linkable:
+    """What `should_link` reads of a story, worked out once: a stage compares each grown story
+    with up to `max_candidates` others, and sorting each one's actors and summing its term
+    weights again for every pair was 11 s of the 100k bench store's stage (py-spy; 0.3 s at 10k)."""
+
+    key: dict[str, float]
+    key_norm: float
+    terms: Mapping[str, float]
+    terms_norm: float
+
+
+def linkable(story: StoryProfile, params: StorylineParams) -> Linkable:
+    key = key_actors(story, params)
+    return Linkable(key, _norm(key), story.terms, _norm(story.terms))
+
+
+def linked(a: Linkable, b: Linkable, params: StorylineParams) -> bool:
+    """`should_link` on prepared stories (the cheaper tests first; the same answer)."""
+    return (len(a.key.keys() & b.key.keys()) >= params.min_shared
+            and _cos_normed(a.key, a.key_norm, b.key, b.key_norm) >= params.actor_link
+            and _cos_normed(a.terms, a.terms_norm, b.terms, b.terms_norm) >= params.term_link)
 
 
 def _order(story: StoryProfile) -> tuple:
