@@ -31,6 +31,17 @@ CASES = {
                                            "Sam W. says: This was the best news we have had all year, truly.",
                                            "Ana P. says: Thank you to every one of the divers who went down there."],
                                           ["Sam W.", "Ana P."]),
+    "comments signed in their first line, no heading": (
+        [P1, P2, P3, "At 2:26 pm on 02 Jun 2009, rivermouth wrote: The divers deserve a medal each, and the "
+                     "coach should never have taken the boys into that cave in the rainy season.",
+         "At 13:18 26th Apr 2009, Jo_K wrote: This comment was removed because the moderators found it broke "
+         "the House Rules.", "Thank you for the updates all week long, they kept the whole village informed."],
+        ["rivermouth", "divers deserve", "House Rules", "Thank you for the updates"]),
+    "comment policy heading the comments": (
+        [P1, P2, P3, "We welcome comments that advance the story through relevant opinion, anecdotes and data.",
+         "Views expressed in the comments do not represent those of the Valley Gazette.",
+         "Before moving to the valley desk, the author covered the national parliament for ten years."],
+        ["We welcome", "Views expressed", "Before moving"]),
     "cookie notice": (["We use cookies to give you the best experience. By using this site you agree.", P1, P2,
                        P3], ["cookies"]),
     "photo credit": ([P1, "Photo: Getty Images", P2, P3], ["Getty"]),

@@ -57,6 +57,13 @@ TERMINATOR = re.compile(
     r"most (read|popular|viewed)|trending( now)?|recommended( for you)?|about the author|tags?)\b",
     re.IGNORECASE)
 
+# the comments under an article begin, however long the line: a reader's comment signed in its
+# first line ("At 2:26 pm on 02 Jun 2009, reader wrote: ...", "On 5 May 2009 at 17:49, reader
+# wrote:"), or the comment policy that heads them ("We welcome comments that ...")
+COMMENTS_BEGIN = re.compile(r"^(?:(?:at|on)\s+.{3,45}?\b(?:19|20)\d{2}\b.{0,20}?,\s*\S{2,40}\s+wrote\s*:|"
+                            r"we welcome (?:your )?comments|views expressed in (?:the|these) comments|"
+                            r"comments (?:are|will be) moderated)", re.IGNORECASE)
+
 # feed and wire footers, whatever their length
 FOOTER = re.compile(r"^(?:the post .{3,300} appeared first on .{2,80}|\(?(?:additional )?(?:reporting|writing|editing|"
                     r"compiled) by .{2,200})$", re.IGNORECASE)
@@ -246,6 +253,8 @@ def _body_end(content: list[Line], start: int, body_idx: list[int]) -> int:
     last_body = start
     for i in range(start, len(content)):
         ln = content[i]
+        if body_seen >= 2 and COMMENTS_BEGIN.match(ln.text.strip()):
+            break
         if ln.kind == "body":
             body_seen += 1
             last_body = i
