@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from storyline.corpus.actors import (
     KeyStats,
     Weight,
+    defined_spellings,
     folded_name,
     initials,
     kind_of,
@@ -123,8 +124,9 @@ def gz(data: bytes) -> bytes:
 class KeysInMemory:
     """`actors.KeyIndex` over keys held in memory, answering as the store's columns do."""
 
-    def __init__(self, keys) -> None:
-        self.keys = list(keys)
+    def __init__(self, stats) -> None:
+        self.keys = list(stats)
+        self.names = {k: getattr(s, "names", {}) for k, s in stats.items()}
         self.asked: list[set[str]] = []  # what each lookup returned, to check the neighbourhood's size
 
     def _found(self, found: set[str]) -> set[str]:
@@ -143,6 +145,13 @@ class KeysInMemory:
         bodies = {name_skeleton(k) for k in self.keys if kind_of(k) == "organization"
                   and (initials(folded_name(k)) or "") in acronyms}
         return self._found({k for k in self.keys if name_skeleton(k) in bodies})
+
+    def spelled_out(self, acronyms: set[str]) -> set[str]:
+        return {name for k in acronyms if k in self.names for name in defined_spellings(self.names[k])}
+
+    def acronyms_spelling(self, folded: set[str]) -> set[str]:
+        return self._found({k for k in self.keys if kind_of(k) == "organization" and " " not in folded_name(k)
+                            and defined_spellings(self.names[k]) & folded})
 
 
 def decide_again(stats: dict[str, Weight], changed, owner: dict[str, str]) -> tuple[set[str], set[str]]:

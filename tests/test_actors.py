@@ -338,6 +338,29 @@ def test_an_acronym_and_its_full_name_in_different_batches() -> None:
     assert owner["organization:pfc"] == "person:ana pfc" and owner[full] == full
 
 
+def test_a_full_name_defined_as_an_acronym_joins_it_whatever_its_initials() -> None:
+    """"Federal Aviation Authority of Ruritania (FAA)": initials "faar", not "faa"; the article
+    put that spelling under the acronym, and every article naming the body in full follows it,
+    with the full name's respellings; a full name no article defined stays itself."""
+    full = "organization:federal aviation authority of ruritania"
+    respelt = "organization:federal aviation authorty of ruritania"
+    defined = ("organization:faa", "Federal Aviation Authority of Ruritania", 1)
+    other = "organization:ruritanian rail board"
+    for batches in ([[(full, "Federal Aviation Authority of Ruritania", 4), (respelt, "Federal Aviation "
+                       "Authorty of Ruritania", 1), (other, "Ruritanian Rail Board", 2)],
+                     [defined, ("organization:faa", "FAA", 3)], [(full, "Federal Aviation Authority of Ruritania", 2)]],
+                    [[defined], [(full, "Federal Aviation Authority of Ruritania", 4)],
+                     [(respelt, "Federal Aviation Authorty of Ruritania", 1), (other, "Ruritanian Rail Board", 2)]]):
+        owner = grow(batches)
+        assert owner[full] == owner[respelt] == "organization:faa"
+        assert owner[other] == other
+    # defined as two acronyms: the one with more mentions takes it
+    owner = grow([[("organization:faa", "Federal Aviation Authority of Ruritania", 1)],
+                  [("organization:far", "Federal Aviation Authority of Ruritania", 2), (full, "Federal Aviation "
+                    "Authority of Ruritania", 1)]])
+    assert owner[full] == "organization:far"
+
+
 def test_a_recurring_name_does_not_bring_in_the_store() -> None:
     """A new mention of a head of state reads the names that share a word with it, not the
     hundreds of others mentioned beside it over the corpus."""

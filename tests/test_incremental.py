@@ -70,6 +70,41 @@ def assert_matches_reference(db: Path) -> None:
         [{k: v for k, v in q.items() if k != "sentence"} for q in quotes]
 
 
+def test_a_full_name_defined_as_an_acronym_in_a_later_run_equals_one_run(tmp_path: Path) -> None:
+    """An outlet names the aviation authority in full; a later one defines it as "CAA" (not its
+    initials, "rcaa"); a third uses the acronym alone: one body, in runs as in one run."""
+    paths = [
+        write(tmp_path / "one", "first", [
+            "The Ruritanian Civil Aviation Authority grounded the airline's three oldest planes on Monday after "
+            "an engine failed on take-off.",
+            "The Ruritanian Civil Aviation Authority said the planes would stay on the ground until inspected.",
+            "Passengers were moved to other flights, the airline said."],
+              "2022-03-07", outlet="Northern Courier", title="Old Planes Grounded"),
+        write(tmp_path / "two", "second", [
+            "The Ruritanian Civil Aviation Authority (CAA) said on Wednesday that the inspections had found "
+            "cracks in two of the engines.",
+            "The CAA ordered the airline to replace both engines before the planes fly again.",
+            "The airline said it would comply."],
+              "2022-03-09", outlet="Baltic Wire", title="Cracks Found in Engines"),
+        write(tmp_path / "three", "third", [
+            "The CAA cleared one of the three planes to fly on Friday after its engine was replaced.",
+            "The other two remain grounded, the CAA said in a statement.",
+            "The airline expects them back in service next month."],
+              "2022-03-11", outlet="Harbor Ledger", title="One Plane Cleared"),
+    ]
+    grown = tmp_path / "grown.duckdb"
+    for path in paths:
+        run([path], grown)
+    whole = tmp_path / "whole.duckdb"
+    run(paths, whole)
+    dossier = storyline.dossier(grown)
+    bodies = [a for a in dossier["actors"] if a["kind"] == "organization" and "CAA" in [a["name"], *a["aliases"]]]
+    assert len(bodies) == 1 and len(bodies[0]["articles"]) == 3, [a["name"] for a in dossier["actors"]]
+    assert "Ruritanian Civil Aviation Authority" in [bodies[0]["name"], *bodies[0]["aliases"]]
+    assert dossier == storyline.dossier(whole)
+    assert_matches_reference(grown)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("merged_articles", [story_stage.MERGED_ARTICLES, 2], ids=["whole", "story-by-story"])
 def test_demo_in_three_runs_equals_one_run_and_rebuild(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -6,19 +6,20 @@ person and a country of one name stay two), (c) spellings of one full name that 
 one another ("Muammar Gaddafi", "Moammar Gadhafi": every word of one skeleton, one word
 respelled beyond a vowel) into the commonest, and (d) a bare surname or given name with the
 one full name in the corpus that ends or starts with it, or with a respelling of it when no
-full name has the word itself (or the one holding most mentions among several), and (e) a
-body's full name with its acronym where some article spells the acronym out.
+full name has the word itself (or the one holding most mentions among several), (e) a
+body's full name with its acronym where some article spells the acronym out, and (f) a body's
+full name with the acronym some article defined it as, whatever its initials.
 
 Everything here is a function of per-key aggregates (`KeyStats`), and each decision reads a
 fixed support: the keys of its name's skeleton (`name_skeleton`: the vote and the spellings),
 for a bare name the full names of that first or last skeleton (`name_tokens`) with theirs, for
-a body its acronym's. So the corpus stage keeps the aggregates in the store, with those
-skeletons and initials as columns, and when new articles arrive decides again only the keys
-whose support they changed (`neighbourhood`: four lookups, no closure over the store), with a
-result equal to consolidating everything from scratch. For that the decisions use no running state: the merges rank full
-names by their mentions after the kind vote (not after earlier merges), ties break on where a
-key was first seen, and an actor's lists are in order of arrival (articles by seq, roles by
-first appearance).
+a body its acronym's and the acronyms it was defined as. So the corpus stage keeps the
+aggregates in the store, with those skeletons and initials as columns, and when new articles
+arrive decides again only the keys whose support they changed (`neighbourhood`: six lookups at
+most, no closure over the store), with a result equal to consolidating everything from scratch.
+For that the decisions use no running state: the merges rank full names by their mentions
+after the kind vote (not after earlier merges), ties break on where a key was first seen, and
+an actor's lists are in order of arrival (articles by seq, roles by first appearance).
 """
 
 from __future__ import annotations
@@ -87,6 +88,13 @@ def acronym_spelled_out(folded: str, names: Iterable[str]) -> bool:
     """A one-word body some article spells out ("World Health Organization (WHO)" gives the key
     "organization:who" that spelling): evidence that the full name and the acronym are one."""
     return any(" " in name and initials(fold(name)) == folded for name in names)
+
+
+def defined_spellings(names: Iterable[str]) -> set[str]:
+    """The folded spellings of two words or more among a one-word body's names: "U.S. Centers for
+    Disease Control and Prevention (CDC)" gives the key "organization:cdc" that spelling, the
+    analyser having checked that the letters fit (`analyze.actors._initials_fit`)."""
+    return {fold(name) for name in names if " " in name}
 
 
 def _shares_a_word(folded: str, names: Iterable[str]) -> bool:
@@ -173,20 +181,31 @@ class KeyIndex(Protocol):
         `initials` are one of `acronyms`: the bodies an acronym may take in."""
         ...
 
+    def spelled_out(self, acronyms: set[str]) -> set[str]:
+        """The spellings of two words or more (`defined_spellings`) that the one-word keys
+        `acronyms` hold, folded: the full names an article printed as their definition."""
+        ...
+
+    def acronyms_spelling(self, folded: set[str]) -> set[str]:
+        """The one-word organization keys holding a spelling of two words or more that folds to
+        one of `folded`: the acronyms a full name was defined as."""
+        ...
+
 
 def neighbourhood(changed: Iterable[str], index: KeyIndex) -> tuple[set[str], set[str]]:
     """(the keys whose actor may change when the aggregates of `changed` keys moved, the keys
-    `resolve` needs to decide exactly for those), in four lookups whatever the store holds: no
+    `resolve` needs to decide exactly for those), in six lookups at most whatever the store holds: no
     repeating until nothing new loads, which at 100k articles took in most of the store.
 
     What a key's decision reads (its support): a key of two words or more, the keys of its
-    `name_skeleton` (its kind vote and its spellings) and, for a body, its acronym's support;
+    `name_skeleton` (its kind vote and its spellings) and, for a body, its acronym's support and
+that of the acronyms it was defined as;
     a one-word key, the keys of its skeleton (its vote, its respellings) and every full name of
     that first or last skeleton with the keys of their skeletons (the candidates, their heads and
     their groups' mentions). So a change reaches: the keys of its skeleton; the one-word keys
     whose skeleton is a first or last word of a changed full name; and the bodies whose acronym
-    is one of those one-word keys (whether the acronym merged into a person decides whether it
-    takes them in). Only the first set of the pair is decided again; the second is read. What
+    is one of those one-word keys or who were defined as one (whether the acronym merged into a
+    person decides whether it takes them in). Only the first set of the pair is decided again; the second is read. What
     grows with the corpus is only the full names that share a first or last skeleton with an
     affected one-word key (a bare "Kim" weighs every Kim's group to decide whether one holds most
     of them); the names merely mentioned beside a recurring one are never read."""
@@ -196,9 +215,14 @@ def neighbourhood(changed: Iterable[str], index: KeyIndex) -> tuple[set[str], se
     acronyms = {word for key in affected if (word := single_word(key))}
     if acronyms:
         affected |= index.groups_by_initials(acronyms)
+        bodies = {key for key in affected if kind_of(key) == "organization" and single_word(key)}
+        if bodies and (spelled := index.spelled_out(bodies)):
+            affected |= index.by_skeleton({name_skeleton(f"organization:{name}") for name in spelled})
     words = {name_skeleton(key) for key in affected if single_word(key)}
-    words |= {skeleton(short) for key in affected
-              if kind_of(key) == "organization" and not single_word(key) and (short := initials(folded_name(key)))}
+    full = {key for key in affected if kind_of(key) == "organization" and not single_word(key)}
+    words |= {skeleton(short) for key in full if (short := initials(folded_name(key)))}
+    if full:
+        words |= {name_skeleton(key) for key in index.acronyms_spelling({folded_name(key) for key in full})}
     loaded = set(affected)
     if words:
         loaded |= index.by_skeleton(words) | index.groups_by_token(words)
@@ -319,6 +343,23 @@ def resolve(stats: Mapping[str, Weight | KeyStats], skeletons: Mapping[str, str]
             short = acronyms.get(initials(folded_name(head)) or "") if kind_of(head) == "organization" else None
             if short and "," not in folded_name(head) and _shares_a_word(folded_name(head), stats[short].names):
                 into[key] = short
+    # a body's full name that some article printed as an acronym's definition joins that acronym
+    # wherever it is written alone, with its respellings: "U.S. Centers for Disease Control and
+    # Prevention" spelled out as CDC once is the CDC in every article (whose initials, "ucdcp",
+    # are not the acronym's). Of two acronyms defined as one name, the one with most mentions
+    defined: dict[str, str] = {}
+    for key in sorted((k for k in total if kind_of(k) == "organization" and single_word(k) and k not in into),
+                      key=rank):
+        for name in defined_spellings(stats[key].names):
+            defined.setdefault(name, key)
+    short_of: dict[str, str] = {}
+    for key, head in spelling.items():
+        short = defined.get(folded_name(key)) if kind_of(key) == "organization" else None
+        if short and (head not in short_of or rank(short) < rank(short_of[head])):
+            short_of[head] = short
+    for key, head in spelling.items():
+        if head in short_of:
+            into[key] = short_of[head]
     return {key: into.get(winner[key], winner[key]) for key in stats}
 
 

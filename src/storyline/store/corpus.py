@@ -13,7 +13,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from storyline.corpus.actors import KeyStats, Weight, folded_name, initials, kind_of, name_skeleton, name_tokens
+from storyline.corpus.actors import (
+    KeyStats,
+    Weight,
+    defined_spellings,
+    folded_name,
+    initials,
+    kind_of,
+    name_skeleton,
+    name_tokens,
+)
 from storyline.corpus.duplicates import Layout, rank
 from storyline.model import GROUP_SPEAKER
 from storyline.store import rows
@@ -166,6 +175,17 @@ class CorpusTables:
         return self._keys("SELECT k.key FROM actor_keys k SEMI JOIN (SELECT b.skeleton FROM actor_keys b "
                           "JOIN {rows} r ON r.v = b.initials WHERE b.kind = 'organization') g "
                           "ON g.skeleton = k.skeleton", acronyms)
+
+    def spelled_out(self, acronyms: set[str]) -> set[str]:
+        return defined_spellings(r[0] for r in rows.read(
+            self.con, "SELECT n.name FROM actor_key_names n JOIN {rows} r ON r.key = n.key "
+                      "WHERE contains(n.name, ' ')", key=sorted(acronyms)))
+
+    def acronyms_spelling(self, folded: set[str]) -> set[str]:
+        # the few spellings one-word bodies hold with a space in them, folded here as `resolve` folds
+        found = self.con.execute("SELECT n.key, n.name FROM actor_key_names n WHERE starts_with(n.key, "
+                                 "'organization:') AND NOT contains(n.key, ' ') AND contains(n.name, ' ')").fetchall()
+        return {key for key, name in found if defined_spellings([name]) & folded}
 
     def _keys(self, sql: str, values: set[str]) -> set[str]:
         return {r[0] for r in rows.read(self.con, sql, v=sorted(values))}
