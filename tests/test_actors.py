@@ -9,6 +9,7 @@ from dataclasses import asdict
 import pytest
 
 from storyline.analyze import analyze_articles
+from storyline.analyze.actors import clean_name
 from storyline.analyze.gazetteer import skeleton
 from storyline.corpus import consolidate
 from storyline.corpus.actors import (
@@ -155,6 +156,40 @@ def test_acronym_spellings_and_spelled_out_names_are_one_body(settings: Settings
     assert "World Health Organization" in bodies and "WHO" not in bodies
     assert len(bodies["World Health Organization"]["articles"]) == 3
     assert {"WHO", "World Health Organisation"} <= set(bodies["World Health Organization"]["aliases"])
+
+
+def test_a_well_known_body_named_in_full_is_its_acronym(settings: Settings) -> None:
+    actors = actors_of([
+        "The United Nations called for a ceasefire in the port city on Monday, diplomats said.",
+        "The UN said on Tuesday that food convoys had reached the port city.",
+        "Officials at the International Monetary Fund said the loan would be approved in March.",
+        "The IMF said inflation would fall to 9 percent by the end of the year.",
+        "The Ruritanian Rail Board said trains would run again on Friday.",
+    ], settings)
+    bodies = {a["name"]: a for a in actors if a["kind"] == "organization"}
+    un = [a for name, a in bodies.items() if name in ("UN", "United Nations")]
+    imf = [a for name, a in bodies.items() if name in ("IMF", "International Monetary Fund")]
+    assert len(un) == 1 and len(un[0]["articles"]) == 2, bodies.keys()
+    assert len(imf) == 1 and len(imf[0]["articles"]) == 2, bodies.keys()
+    assert len(bodies["Ruritanian Rail Board"]["articles"]) == 1
+
+
+def test_a_common_word_opening_a_sentence_is_not_a_name(settings: Settings) -> None:
+    actors = actors_of([
+        "Health officials in the province said on Monday that the virus had reached two more towns. "
+        "Health experts warned that schools could close. The health ministry said clinics would stay open.",
+        "Critics said the views of farmers had been ignored by Harwell Mills, and Harwell said on Friday it would "
+        "meet them.\n\nViews expressed in the comments are the readers' own.",
+    ], settings)
+    names = {a["name"] for a in actors}
+    assert not {"Health", "Views"} & names, names
+    assert any(a["name"].startswith("Harwell") for a in actors), names
+
+
+def test_a_lower_case_article_the_ner_took_in_is_not_part_of_the_name() -> None:
+    assert clean_name("a World Health Organisation") == "World Health Organisation"
+    assert clean_name("the Harbour Authority's") == "Harbour Authority"
+    assert clean_name("The Hague") == "The Hague" and clean_name("An Post") == "An Post"
 
 
 def test_credits_and_datelines_are_not_actors(settings: Settings) -> None:

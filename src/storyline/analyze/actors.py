@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 
 from spacy.tokens import Doc
 
-from storyline.analyze.gazetteer import country_of, fold
+from storyline.analyze.gazetteer import body_acronyms, country_of, fold
 from storyline.analyze.nlp import doc_text
 from storyline.model import ArticleActor, Mention
 
@@ -39,7 +39,11 @@ POSSESSIVE = re.compile(r"\s*['’]s?$")
 def clean_name(text: str) -> str:
     text = " ".join(text.split())
     text = POSSESSIVE.sub("", text)
+    text = LEADING_ARTICLE.sub("", text)  # "a World Health Organisation (spokesman)"
     return text.strip(" \"“”‘’'.,;:()[]―—–-")
+
+
+LEADING_ARTICLE = re.compile(r"^(?:the|an?)\s+(?=[A-Z])")
 
 
 def person_name(text: str) -> str:
@@ -103,6 +107,7 @@ def article_actors(doc: Doc, sentence_starts: list[int], exclude: tuple[str | No
     raw: list[tuple[str, str, int, int, str]] = []  # (name, kind, start, end, label)
     role_at: dict[int, list[str]] = {}
     defined: dict[str, str] = {}  # acronym -> the full name the article spells out with it
+    words = _Capitals(doc)
     for ent in doc.ents:
         label = ent.label_
         if label == "PERSON":
@@ -115,6 +120,8 @@ def article_actors(doc: Doc, sentence_starts: list[int], exclude: tuple[str | No
         ent_text, label = _split_possessor(ent_text, label) if "s " in ent_text else (ent_text, label)
         kind = LABELS.get(label)
         if kind is None:
+            continue
+        if kind in ("person", "organization") and _common_word_at_sentence_start(ent, words):
             continue
         if kind == "organization" and _speaking_name(ent, ent_text):
             kind, label = "person", "PERSON"
@@ -163,7 +170,11 @@ def article_actors(doc: Doc, sentence_starts: list[int], exclude: tuple[str | No
             if as_person:
                 kind, resolved = "person", as_person
         canonical = resolved or defined.get(acronym(name)) or name
-        key = f"{kind}:{fold(short_of.get(fold(canonical)) or acronym(canonical))}"
+        # the acronym the article defined this name as, or the one a well-known body goes by
+        filed = short_of.get(fold(canonical))
+        if filed is None and kind == "organization":
+            filed = body_acronyms().get(fold(canonical))
+        key = f"{kind}:{fold(filed or acronym(canonical))}"
         group = groups.setdefault(key, {"name": canonical, "kind": kind, "aliases": Counter(), "count": 0,
                                         "roles": []})
         for role in role_at.get(start, []):
@@ -369,6 +380,39 @@ def _credit(ent, text: str) -> bool:
         return True
     sent = ent.sent
     return bool(_CREDIT_SENTENCE.search(text[sent.start_char:sent.end_char]))
+
+
+class _Capitals:
+    """An article's lower-case words and the capitalised words it writes inside sentences, read
+    once and only for an article that needs them."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self._lower: set[str] | None = None
+        self._inside: set[str] = set()
+
+    def lower(self) -> set[str]:
+        if self._lower is None:
+            self._lower = {t.text for t in self.doc if t.is_lower}
+            self._inside = {t.text for t in self.doc if not t.is_sent_start and t.text[:1].isupper()}
+        return self._lower
+
+    def inside(self) -> set[str]:
+        self.lower()
+        return self._inside
+
+
+def _common_word_at_sentence_start(ent, words: _Capitals) -> bool:
+    """One word the NER took for a name only because a sentence begins with it ("Health experts
+    warned", "Views expressed"): the article writes the word in lower case elsewhere and never
+    capitalised inside a sentence. An acronym, or a name the article capitalises mid-sentence
+    too ("Apple said ... shares of Apple"), stays."""
+    if len(ent) != 1 or not ent[0].is_sent_start:
+        return False
+    word = ent[0].text
+    if not word[:1].isupper() or word.isupper():
+        return False
+    return word.lower() in words.lower() and word not in words.inside()
 
 
 _SPELLED_OUT = re.compile(r"^(.*?\S)\s*\(\s*([A-Z][A-Z.]{1,7})\)?$")

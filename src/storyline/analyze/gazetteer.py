@@ -41,6 +41,19 @@ def country_table() -> dict[str, str]:
     return table
 
 
+@lru_cache(maxsize=1)
+def body_acronyms() -> dict[str, str]:
+    """folded full name -> acronym, for the well-known bodies of data/bodies.txt."""
+    table: dict[str, str] = {}
+    for line in files("storyline").joinpath("data/bodies.txt").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        short, *names = line.split("|")
+        for name in names:
+            table[fold(name)] = short
+    return table
+
+
 def country_of(text: str) -> str | None:
     return country_table().get(fold(text))
 
