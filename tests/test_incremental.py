@@ -20,6 +20,7 @@ from storyline.corpus.stage import rebuild
 from storyline.model import AnalyzedArticle, Article, ArticleActor, Mention, Quote, Sentence
 from storyline.settings import Settings
 from storyline.store import open_store
+from storyline.store import stories as stories_module
 from storyline.store.corpus import CorpusTables
 from storyline.store.stories import StoryTables
 from storyline.views.cli import app
@@ -473,7 +474,7 @@ def test_stories_clustered_in_small_chunks_equal_one_chunk(tmp_path: Path, monke
     """A large run clusters its articles a chunk at a time, reading each chunk's candidate
     stories from the store and holding the document-frequency increments until they are many:
     in chunks of 3 articles, the increments written whenever more than 400 terms wait, the same
-    stories, storylines and stored frequencies as in one chunk."""
+    stories, storylines and stored frequencies as in one chunk (each write in slices of 150)."""
     files = sorted(p for p in DEMO.rglob("*") if p.is_file())
     one = tmp_path / "one.duckdb"
     run(files, one)
@@ -482,6 +483,7 @@ def test_stories_clustered_in_small_chunks_equal_one_chunk(tmp_path: Path, monke
     monkeypatch.setattr(StoryTables, "add_df", lambda self, delta: writes.append(len(delta)) or add_df(self, delta))
     monkeypatch.setattr(story_stage, "CHUNK", 3)
     monkeypatch.setattr(story_stage, "PENDING_TERMS", 400)
+    monkeypatch.setattr(stories_module, "DF_SLICE", 150)  # and each written in slices
     many = tmp_path / "many.duckdb"
     run(files, many)
     assert len([n for n in writes if n]) > 5  # flushed along the way, not only at the end

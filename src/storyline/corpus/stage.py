@@ -17,6 +17,9 @@ on an empty state (`rebuild`). Nothing here reads the whole corpus except that r
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import gc
 from collections.abc import Callable
 
 from storyline.corpus.actors import KeyStats, actor_id, build_actor, neighbourhood, resolve
@@ -81,7 +84,19 @@ def _run(store: Store, settings: Settings, tell: Tell | None, from_scratch: bool
     except BaseException:
         store.con.execute("ROLLBACK")
         raise
+    finally:
+        give_back_memory()
     return count
+
+
+def give_back_memory() -> None:
+    """Return the memory the stage freed to the system, as Dask's workers do (`malloc_trim`):
+    glibc keeps freed blocks in the middle of its heap, so a from-scratch 100k stage left its
+    process some 400 MB larger for the story pages and the search index written after it. A
+    no-op where the C library has no such call."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _duplicates(tables: CorpusTables, threshold: float) -> set[str]:

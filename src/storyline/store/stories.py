@@ -37,6 +37,7 @@ _GRAPH_SAID = ("SELECT DISTINCT la.storyline_id, q.id AS quote_id, q.article_id,
                "JOIN quote_mentions qm ON qm.quote_id = q.id JOIN actor_keys k ON k.key = qm.actor_key "
                "WHERE q.speaker_id IS NOT NULL AND k.actor_id IS NOT NULL AND k.actor_id <> q.speaker_id")
 TEXTS_AT_ONCE = 500  # articles whose sentences one statement cuts out (`StoryTables.sentences`)
+DF_SLICE = 100_000  # document-frequency increments written per statement (`StoryTables.add_df`)
 # sentence i of article a (0-based; NULL past its last)
 _CUT = ("substring(a.text, a.sentences[i + 1].start_char + 1, "
         "a.sentences[i + 1].end_char - a.sentences[i + 1].start_char)")
@@ -105,12 +106,17 @@ class StoryTables:
                               term=sorted(set(terms))))
 
     def add_df(self, delta: dict[str, int]) -> None:
-        """Add document-frequency increments (one statement each way: update, then insert)."""
+        """Add document-frequency increments (an update, then an insert, per slice of terms: the
+        run's held increments, some 500,000 terms at 100k articles, bound as one document cost
+        150 MB at the 100k bench store's peak)."""
         terms = list(delta)
-        rows.write(self.con, "UPDATE term_df SET df = term_df.df + r.n FROM {rows} r WHERE term_df.term = r.term",
-                   term=terms, n=[delta[t] for t in terms])
-        rows.write(self.con, "INSERT INTO term_df (term, df) SELECT r.term, r.n FROM {rows} r "
-                             "ANTI JOIN term_df d ON d.term = r.term", term=terms, n=[delta[t] for t in terms])
+        for start in range(0, len(terms), DF_SLICE):
+            part = terms[start:start + DF_SLICE]
+            counts = [delta[t] for t in part]
+            rows.write(self.con, "UPDATE term_df SET df = term_df.df + r.n FROM {rows} r WHERE term_df.term = r.term",
+                       term=part, n=counts)
+            rows.write(self.con, "INSERT INTO term_df (term, df) SELECT r.term, r.n FROM {rows} r "
+                                 "ANTI JOIN term_df d ON d.term = r.term", term=part, n=counts)
 
     def candidate_profiles(self, lo: date | None, hi: date | None, min_seq: int,
                            held: Iterable[str] = ()) -> list[StoryProfile]:
