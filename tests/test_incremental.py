@@ -33,6 +33,15 @@ def run(paths: list[Path], db: Path) -> None:
     storyline.run(paths, db=db, workers=0)
 
 
+def run_by_run_and_at_once(paths: list[Path], tmp_path: Path) -> tuple[Path, Path]:
+    """Stores of `paths` taken one run each, and all in one run."""
+    grown, whole = tmp_path / "grown.duckdb", tmp_path / "whole.duckdb"
+    for path in paths:
+        run([path], grown)
+    run(paths, whole)
+    return grown, whole
+
+
 def reference(db: Path) -> tuple[dict[str, str], list[dict], list[dict]]:
     """Near-duplicates, actors and quotes derived in memory from the store's per-article records."""
     with open_store(db, read_only=True) as store:
@@ -93,11 +102,7 @@ def test_a_full_name_defined_as_an_acronym_in_a_later_run_equals_one_run(tmp_pat
             "The airline expects them back in service next month."],
               "2022-03-11", outlet="Harbor Ledger", title="One Plane Cleared"),
     ]
-    grown = tmp_path / "grown.duckdb"
-    for path in paths:
-        run([path], grown)
-    whole = tmp_path / "whole.duckdb"
-    run(paths, whole)
+    grown, whole = run_by_run_and_at_once(paths, tmp_path)
     dossier = storyline.dossier(grown)
     bodies = [a for a in dossier["actors"] if a["kind"] == "organization" and "CAA" in [a["name"], *a["aliases"]]]
     assert len(bodies) == 1 and len(bodies[0]["articles"]) == 3, [a["name"] for a in dossier["actors"]]
@@ -427,11 +432,7 @@ def test_transliterated_spellings_in_different_runs_equal_one_run(tmp_path: Path
             "“We proved it can be done,” Mahmud said as the ferry reached the island pier."],
               "2022-01-15", outlet="Harbor Ledger", title="First Winter Crossing Reaches Islands"),
     ]
-    grown = tmp_path / "grown.duckdb"
-    for path in paths:
-        run([path], grown)
-    whole = tmp_path / "whole.duckdb"
-    run(paths, whole)
+    grown, whole = run_by_run_and_at_once(paths, tmp_path)
     dossier = storyline.dossier(grown)
     people = {a["name"]: a for a in dossier["actors"] if a["kind"] == "person"}
     mahmoud = people["Yusuf Mahmoud"]
