@@ -15,6 +15,7 @@ from storyline.corpus import consolidate
 from storyline.corpus.actors import (
     KeyStats,
     Weight,
+    build_actor,
     folded_name,
     key_stats,
     kind_of,
@@ -394,6 +395,18 @@ def test_a_full_name_defined_as_an_acronym_joins_it_whatever_its_initials() -> N
                   [("organization:far", "Federal Aviation Authority of Ruritania", 2), (full, "Federal Aviation "
                     "Authority of Ruritania", 1)]])
     assert owner[full] == "organization:far"
+
+
+def test_an_actor_is_named_by_its_full_capitalised_commonest_spelling() -> None:
+    congress = build_actor("organization:congress", [KeyStats("organization:congress", 9, names={"congress": 6,
+                                                                                                "Congress": 3})])
+    assert congress["name"] == "Congress" and congress["aliases"] == ["congress"]
+    obama = build_actor("person:barack obama", [KeyStats("person:barack obama", 4, names={"Barack Obama": 4}),
+                                                KeyStats("person:obama", 9, names={"Obama": 9})])
+    assert obama["name"] == "Barack Obama"
+    who = build_actor("organization:who", [KeyStats("organization:who", 9, names={
+        "World Health Organisation": 2, "World Health Organization": 3, "WHO": 4})])
+    assert who["name"] == "World Health Organization"
 
 
 def test_a_recurring_name_does_not_bring_in_the_store() -> None:

@@ -376,10 +376,11 @@ def build_actor(group_key: str, members: Iterable[KeyStats]) -> dict:
         for role, at in s.roles.items():
             roles[role] = min(roles.get(role, at), at)
     # the canonical name is a full name before a bare one ("Barack Obama", not "Obama"; "World
-    # Health Organization", not "WHO"), then the commonest spelling, then the fullest (most actors
-    # have one spelling: folding hundreds of thousands of names costs seconds)
+    # Health Organization", not "WHO"), a capitalised one before one in lower case ("Congress",
+    # not the "congress" a sentence wrote more often), then the commonest spelling, then the
+    # fullest (most actors have one spelling: folding hundreds of thousands of names costs seconds)
     name = next(iter(names)) if len(names) == 1 else max(
-        names, key=lambda n: (len(words := fold(n).split()) > 1, names[n], len(words), n))
+        names, key=lambda n: (len(words := fold(n).split()) > 1, n != n.lower(), names[n], len(words), n))
     return {"id": actor_id(group_key), "key": group_key, "name": name, "kind": kind_of(group_key),
             "aliases": sorted((set(names) | aliases) - {name}), "roles": sorted(roles, key=roles.__getitem__),
             "mentions": sum(s.mentions for s in members), "keys": [s.key for s in members]}
