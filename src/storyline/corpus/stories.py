@@ -31,6 +31,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import chain
+from typing import Any
 
 __all__ = ["ArticleProfile", "StoryParams", "StoryProfile", "StoryClusterer", "is_candidate", "candidate_bounds",
            "story_id"]
@@ -133,12 +134,18 @@ def _top(weights: dict[str, float], k: int) -> dict[str, float]:
     return dict(kept)
 
 
-def _norm(weights: Mapping[str, float]) -> float:
+def norm(weights: Mapping[str, float]) -> float:
+    """Summed in sorted order, so that the float is the same however the weights were loaded."""
     return math.sqrt(sum(w * w for _, w in sorted(weights.items())))
 
 
+def cosine(a: Mapping[str, float], na: float, b: Mapping[str, float], nb: float) -> float:
+    """The cosine of two weight vectors whose norms (`norm`) are known already; 0 for an empty one."""
+    return _sorted_dot(a, b) / (na * nb) if na and nb else 0.0
+
+
 def _unit(weights: dict[str, float]) -> dict[str, float]:
-    n = _norm(weights)
+    n = norm(weights)
     return {t: w / n for t, w in sorted(weights.items())} if n else {}
 
 
@@ -171,6 +178,15 @@ def _add(into: dict[str, float], vec: Mapping[str, float], k: int) -> dict[str, 
     return _top(out, k)
 
 
+def _discard(holders_by: dict[Any, set[str]], sid: str, keys: Iterable[Any]) -> None:
+    """Take a held story out of an index (term or week -> stories), dropping emptied entries."""
+    for key in keys:
+        holders = holders_by[key]
+        holders.discard(sid)
+        if not holders:
+            del holders_by[key]
+
+
 @dataclass
 class _Held:
     """A story in memory: its profile plus cached norms."""
@@ -181,8 +197,8 @@ class _Held:
     anchors: tuple[tuple[str, float], ...] = ()
 
     def refresh(self, k: int) -> None:
-        self.tnorm = _norm(self.profile.terms)
-        self.anorm = _norm(self.profile.actors)
+        self.tnorm = norm(self.profile.terms)
+        self.anorm = norm(self.profile.actors)
         self.anchors = _heaviest(self.profile.terms, k)
 
 
@@ -291,11 +307,12 @@ class StoryClusterer:
         before = old.profile.terms.keys() if old else set()
         for t in profile.terms.keys() - before:
             self._index[t].add(sid)
-        self._unindex(sid, before - profile.terms.keys())
+        _discard(self._index, sid, before - profile.terms.keys())
         was, now = self._weeks_of(old.profile) if old else range(0), self._weeks_of(profile)
         for week in chain(range(now.start, min(now.stop, was.start)), range(max(now.start, was.stop), now.stop)):
             self._weeks[week].add(sid)
-        self._unweek(sid, chain(range(was.start, min(was.stop, now.start)), range(max(was.start, now.stop), was.stop)))
+        _discard(self._weeks, sid,
+                 chain(range(was.start, min(was.stop, now.start)), range(max(was.start, now.stop), was.stop)))
         if profile.first is None or profile.last is None:
             self._undated.add(sid)
         else:
@@ -303,23 +320,9 @@ class StoryClusterer:
 
     def _drop(self, sid: str) -> None:
         held = self.held.pop(sid)
-        self._unindex(sid, held.profile.terms)
-        self._unweek(sid, self._weeks_of(held.profile))
+        _discard(self._index, sid, held.profile.terms)
+        _discard(self._weeks, sid, self._weeks_of(held.profile))
         self._undated.discard(sid)
-
-    def _unindex(self, sid: str, terms: Iterable[str]) -> None:
-        for t in terms:
-            holders = self._index[t]
-            holders.discard(sid)
-            if not holders:
-                del self._index[t]
-
-    def _unweek(self, sid: str, weeks: Iterable[int]) -> None:
-        for week in weeks:
-            stories = self._weeks[week]
-            stories.discard(sid)
-            if not stories:
-                del self._weeks[week]
 
     def _weeks_of(self, story: StoryProfile) -> range:
         """The weeks of the dates an article can have to meet the story (is_candidate)."""
@@ -432,10 +435,10 @@ class StoryClusterer:
 
     def _story_similarity(self, a: _Held, b: _Held) -> float:
         p = self.params
-        terms = _sorted_dot(a.profile.terms, b.profile.terms) / (a.tnorm * b.tnorm) if a.tnorm and b.tnorm else 0.0
+        terms = cosine(a.profile.terms, a.tnorm, b.profile.terms, b.tnorm)
         if not a.anorm or not b.anorm:
             return terms
-        actors = _sorted_dot(a.profile.actors, b.profile.actors) / (a.anorm * b.anorm)
+        actors = cosine(a.profile.actors, a.anorm, b.profile.actors, b.anorm)
         return (1 - p.actor_share) * terms + p.actor_share * actors
 
     def _combine(self, a: str, b: str) -> str:

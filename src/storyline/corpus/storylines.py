@@ -16,17 +16,15 @@ cut at `max_candidates`.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
 import networkx as nx
 
-from storyline.corpus.stories import StoryProfile
+from storyline.corpus.stories import StoryProfile, cosine, norm
 
-__all__ = ["Linkable", "StorylineParams", "StorylineLinker", "key_actors", "linkable", "linked", "should_link",
-           "link_scores"]
+__all__ = ["Linkable", "StorylineParams", "StorylineLinker", "key_actors", "linkable", "linked", "should_link"]
 
 
 @dataclass(frozen=True)
@@ -45,31 +43,13 @@ class StorylineParams:
     max_candidates: int = 50
 
 
-def _norm(a: Mapping[str, float]) -> float:
-    return math.sqrt(sum(w * w for _, w in sorted(a.items())))
-
-
 def _cos(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    return _cos_normed(a, _norm(a), b, _norm(b))
-
-
-def _cos_normed(a: Mapping[str, float], na: float, b: Mapping[str, float], nb: float) -> float:
-    if not na or not nb:
-        return 0.0
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(w * b[k] for k, w in sorted(a.items()) if k in b) / (na * nb)
+    return cosine(a, norm(a), b, norm(b))
 
 
 def key_actors(story: StoryProfile, params: StorylineParams) -> dict[str, float]:
     top = sorted(story.actors.items(), key=lambda kv: (-kv[1], kv[0]))[:params.key_actors]
     return dict(top)
-
-
-def link_scores(a: StoryProfile, b: StoryProfile, params: StorylineParams) -> tuple[int, float, float]:
-    """(key actors shared, cosine of key actors, cosine of terms)."""
-    ka, kb = key_actors(a, params), key_actors(b, params)
-    return len(ka.keys() & kb.keys()), _cos(ka, kb), _cos(a.terms, b.terms)
 
 
 def should_link(a: StoryProfile, b: StoryProfile, params: StorylineParams | None = None) -> bool:
@@ -92,14 +72,14 @@ class Linkable:
 
 def linkable(story: StoryProfile, params: StorylineParams) -> Linkable:
     key = key_actors(story, params)
-    return Linkable(key, _norm(key), story.terms, _norm(story.terms))
+    return Linkable(key, norm(key), story.terms, norm(story.terms))
 
 
 def linked(a: Linkable, b: Linkable, params: StorylineParams) -> bool:
     """`should_link` on prepared stories (the cheaper tests first; the same answer)."""
     return (len(a.key.keys() & b.key.keys()) >= params.min_shared
-            and _cos_normed(a.key, a.key_norm, b.key, b.key_norm) >= params.actor_link
-            and _cos_normed(a.terms, a.terms_norm, b.terms, b.terms_norm) >= params.term_link)
+            and cosine(a.key, a.key_norm, b.key, b.key_norm) >= params.actor_link
+            and cosine(a.terms, a.terms_norm, b.terms, b.terms_norm) >= params.term_link)
 
 
 def _order(story: StoryProfile) -> tuple:
