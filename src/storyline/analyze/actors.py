@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
+from functools import cached_property
 
 from spacy.tokens import Doc
 
@@ -388,18 +389,14 @@ class _Capitals:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self._lower: set[str] | None = None
-        self._inside: set[str] = set()
 
+    @cached_property
     def lower(self) -> set[str]:
-        if self._lower is None:
-            self._lower = {t.text for t in self.doc if t.is_lower}
-            self._inside = {t.text for t in self.doc if not t.is_sent_start and t.text[:1].isupper()}
-        return self._lower
+        return {t.text for t in self.doc if t.is_lower}
 
+    @cached_property
     def inside(self) -> set[str]:
-        self.lower()
-        return self._inside
+        return {t.text for t in self.doc if not t.is_sent_start and t.text[:1].isupper()}
 
 
 def _common_word_at_sentence_start(ent, words: _Capitals) -> bool:
@@ -412,7 +409,7 @@ def _common_word_at_sentence_start(ent, words: _Capitals) -> bool:
     word = ent[0].text
     if not word[:1].isupper() or word.isupper():
         return False
-    return word.lower() in words.lower() and word not in words.inside()
+    return word.lower() in words.lower and word not in words.inside
 
 
 _SPELLED_OUT = re.compile(r"^(.*?\S)\s*\(\s*([A-Z][A-Z.]{1,7})\)?$")

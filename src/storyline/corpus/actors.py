@@ -199,16 +199,16 @@ def neighbourhood(changed: Iterable[str], index: KeyIndex) -> tuple[set[str], se
 
     What a key's decision reads (its support): a key of two words or more, the keys of its
     `name_skeleton` (its kind vote and its spellings) and, for a body, its acronym's support and
-that of the acronyms it was defined as;
-    a one-word key, the keys of its skeleton (its vote, its respellings) and every full name of
-    that first or last skeleton with the keys of their skeletons (the candidates, their heads and
-    their groups' mentions). So a change reaches: the keys of its skeleton; the one-word keys
-    whose skeleton is a first or last word of a changed full name; and the bodies whose acronym
-    is one of those one-word keys or who were defined as one (whether the acronym merged into a
-    person decides whether it takes them in). Only the first set of the pair is decided again; the second is read. What
-    grows with the corpus is only the full names that share a first or last skeleton with an
-    affected one-word key (a bare "Kim" weighs every Kim's group to decide whether one holds most
-    of them); the names merely mentioned beside a recurring one are never read."""
+    that of the acronyms it was defined as; a one-word key, the keys of its skeleton (its vote,
+    its respellings) and every full name of that first or last skeleton with the keys of their
+    skeletons (the candidates, their heads and their groups' mentions). So a change reaches: the
+    keys of its skeleton; the one-word keys whose skeleton is a first or last word of a changed
+    full name; and the bodies whose acronym is one of those one-word keys or who were defined as
+    one (whether the acronym merged into a person decides whether it takes them in). Only the
+    first set of the pair is decided again; the second is read. What grows with the corpus is
+    only the full names that share a first or last skeleton with an affected one-word key (a
+    bare "Kim" weighs every Kim's group to decide whether one holds most of them); the names
+    merely mentioned beside a recurring one are never read."""
     changed = set(changed)
     tokens = {t for key in changed if not single_word(key) for t in name_tokens(key)}
     affected = index.by_skeleton({name_skeleton(key) for key in changed} | tokens)
