@@ -334,6 +334,31 @@ CASES = [
      "late.", {("indirect", "the comet will return in 2061", None), ("indirect", "the bill was late", None)}),
     ("finance: two ministries, no guess", "The Ministry of Health and the Ministry of Finance met on Monday. The "
      "ministry said the budget was tight.", {("indirect", "the budget was tight", None)}),
+    # a second quotation whose own cue comes after the reporter's words is another quote, and a
+    # mixed one, since the sentence runs on after its closing mark
+    ("banking: the second part's own cue later", "Senator Lisa Warden questioned the bank chief on Tuesday.\n\n"
+     "“This just is not right,” Warden said. “You pushed every clerk to the limit” to lift the share price and "
+     "your pay, she said.",
+     {("direct", "This just is not right,", "Lisa Warden"),
+      ("partial", "“You pushed every clerk to the limit” to lift the share price and your pay", "Lisa Warden")}),
+    # a fragment embedded in a clause an earlier cue reports is its own quote; the next part another
+    ("film: embedded part after an earlier cue", "Director Ava Moreno screened her new film in Atlanta on Friday."
+     "\n\nMoreno said she felt the 14th Amendment was worth examining because “most people do not know about "
+     "that loophole,” she said. “We have no context for this moment if we do not know where we came from.”",
+     {("partial", "she felt the 14th Amendment was worth examining because “most people do not know about that "
+       "loophole,”", "Ava Moreno"),
+      ("direct", "We have no context for this moment if we do not know where we came from.", "Ava Moreno")}),
+    # ... but an embedded first part with no cue before it still opens the statement its cue interrupts
+    ("policy: embedded part, no cue before", "Victor Lund advised the State Department for a decade.\n\n"
+     "Both parties “saw the island as a place under pressure,” said Lund. “In that sense, it was like pushing on "
+     "an open door.”",
+     {("direct", "saw the island as a place under pressure … In that sense, it was like pushing on an open door.",
+       "Victor Lund")}),
+    # a clause the parser hung on the cue before it is an adverbial clause, not what was noted
+    ("army: clause before the cue", "Lena Ortiz retired from the army in May.\n\nWhile she acknowledged money "
+     "was a major reason she felt worn out serving in the north, Ortiz also noted several “intangibles” left her "
+     "further disillusioned.",
+     {("partial", "several “intangibles” left her further disillusioned", "Lena Ortiz")}),
 ]
 
 # quotation marks that are not anybody's statement
@@ -344,6 +369,8 @@ NOT_QUOTES = [
     ("a show named where it was said", "Ines Moreno spoke on Sunday. She said on Radio Five's “Morning Report "
      "Weekly” that the harvest was saved."),
     ("a title between commas", "Her second book, “How Rivers Remember Their Floods,” came out in May."),
+    ("a show's one-word name", "Mayor Tom Weller opened a library in Leeds. He also hosts a weekly program on "
+     "local radio, “Kitchen.” Critics have praised the library."),
 ]
 
 

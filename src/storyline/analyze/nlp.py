@@ -18,19 +18,29 @@ from spacy.tokens import Doc, Span
 
 from storyline.analyze.errors import ModelNotInstalled
 
+# what a sentence can end on: its punctuation, a closing mark or bracket after it
+_SENTENCE_FINAL = frozenset(".!?:;\"'”’)]…")
+_NOT_START = numpy.uint64(2**64 - 1)  # SENT_START -1, as the uint64 array holds it
+
 
 @Language.component("storyline_paragraphs")
 def paragraph_breaks(doc: Doc) -> Doc:
-    """A paragraph break always ends a sentence. Left alone, the parser runs a paragraph that
-    ends on a closing quotation mark into the next one, and the next speaker's words get the
-    last speaker's cue."""
+    """A paragraph break always ends a sentence, and a sentence never starts after a word that
+    cannot end one. Left alone, the parser runs a paragraph that ends on a closing quotation
+    mark into the next one, so the next speaker's words get the last speaker's cue; and it
+    breaks "felt the 13th Amendment was worth ..." after "13th", which cuts the cue from its
+    quotation."""
     # Read and written as arrays: a Token object per word, and the Token.is_sent_start setter
     # (which scans the whole Doc for a parse on each call), cost more than the parse of the text.
-    breaks = [i + 1 for i in numpy.flatnonzero(doc.to_array("IS_SPACE")[:-1]).tolist() if "\n" in doc[i].text]
-    if breaks:
-        starts = doc.to_array("SENT_START")
-        starts[breaks] = 1
-        doc.from_array("SENT_START", starts)
+    spaces = doc.to_array("IS_SPACE")[:-1]
+    breaks = [i + 1 for i in numpy.flatnonzero(spaces).tolist() if "\n" in doc[i].text]
+    starts = doc.to_array("SENT_START")
+    text = doc_text(doc)
+    ends = (doc.to_array("IDX") + doc.to_array("LENGTH") - 1)[:-1].tolist()
+    closed = [i + 1 for i, end in enumerate(ends) if text[end] not in _SENTENCE_FINAL and not spaces[i]]
+    starts[closed] = _NOT_START
+    starts[breaks] = 1
+    doc.from_array("SENT_START", starts)
     return doc
 
 

@@ -309,15 +309,19 @@ def statement(cue: Token) -> list[Token] | None:
         own = {t.i for t in cue.subtree}
         return [t for t in cue.head.subtree if t.i not in own]
     if "that" in entry.frames:
-        clause = next((c for c in cue.children if c.dep_ == "ccomp"), None) or _told_that(cue) \
-            or _bare_clause(cue)
+        clauses = [c for c in cue.children if c.dep_ == "ccomp"]
+        # "While he acknowledged funding was short, Ham noted several “intangibles” left him
+        # disillusioned": with a clause after the cue, one before it is the parser's misreading
+        # of an adverbial clause, not what was said
+        clauses = [c for c in clauses if c.i > cue.i] or clauses
+        clause = next(iter(clauses), None) or _told_that(cue) or _bare_clause(cue)
         if clause is None and entry.pos == "NOUN":
             clause = next((c for c in cue.children if c.dep_ in ("acl", "ccomp") and
                            any(t.lower_ == "that" and t.dep_ == "mark" for t in c.children)), None)
         if clause is not None:
             # "Obama noted China had resisted such agreements, but the air pollution had become so
             # bad that ...": a second clause the parser hung on the cue goes with the first
-            more = [c for c in cue.children if c.dep_ == "ccomp" and c.i > clause.i]
+            more = [c for c in clauses if c.i > clause.i]
             return [t for c in (clause, *more) for t in _own_part(c)]
     for prep in ("of", "for"):
         if prep in entry.frames:

@@ -119,7 +119,7 @@ def merge_interrupted(spans: list[QuoteSpan], doc: Doc, text: str) -> list[Quote
             cues = [t for t in words if is_cue_word(t)] if words is not None else []
             if "\n" not in between and first.endswith((",", "?", "!")) and cues and len(words) <= 50 \
                     and not _second_cue(cues, words) and _starts_statement(text, span) \
-                    and not _own_cue(doc, text, span):
+                    and not _reported_before(doc, text, prev) and not _own_cue(doc, text, span):
                 prev.parts.append((span.start, span.end))
                 prev.end = span.end
                 continue
@@ -145,20 +145,59 @@ def _second_cue(cues: list[Token], words: Span) -> bool:
                                   and t.pos_ in ("PRON", "PROPN") for t in rest)
 
 
+_SENTENCE_END = re.compile(r"[.!?][\"”’]?\s+(?=[\"“A-Z])")
+
+
+def _reported_before(doc: Doc, text: str, span: QuoteSpan) -> bool:
+    """“Moreno said she felt the law was worth examining because “most people do not know,” she
+    said. “We have no context.”: a first part embedded in a clause an earlier cue of its sentence
+    reports is a mixed quotation of its own, and the next part is another quote. An embedded first
+    part with no cue before it ("Both parties “saw Burma as reeling,” said Cha. “B.”") still opens
+    the statement its cue interrupts."""
+    if _starts_statement(text, span):
+        return False
+    # the sentence so far, by its punctuation: the parser's sentences break at "the 13th Amendment"
+    paragraph = text.rfind("\n", 0, span.start) + 1
+    opening = max([paragraph, *(m.end() for m in _SENTENCE_END.finditer(text, paragraph, span.start))])
+    words = doc.char_span(opening, span.start - 1, alignment_mode="contract")
+    return words is not None and any(is_cue_word(t) and t.pos_ == "VERB" for t in words)
+
+
 def _own_cue(doc: Doc, text: str, span: QuoteSpan) -> bool:
-    """“Friends need trust,” Moon replied: a second part with a cue of its own is another quote."""
+    """“Friends need trust,” Moon replied: a second part with a cue of its own is another quote,
+    also when the cue comes later in its sentence, after the reporter's words (“We pushed every
+    crew” to finish the walls, she said)."""
     after = text[span.end + 1:span.end + 60].split("\n")[0]
     if not re.match(r"^\s*[,—–-]", after) and not re.match(r"^\s+[A-Za-z]", after):
         return False
     words = doc.char_span(span.end + 1, span.end + 1 + len(after), alignment_mode="contract")
-    return words is not None and any(is_cue_word(t) for t in words[:6])
+    if words is not None and any(is_cue_word(t) for t in words[:6]):
+        return True
+    return any(is_cue_word(t) and t.pos_ == "VERB" and any(
+        c.dep_ == "nsubj" and c.pos_ in ("PRON", "PROPN") and c.idx > span.end for c in t.children)
+        for t in _rest_of_sentence(doc, text, span))
+
+
+def _rest_of_sentence(doc: Doc, text: str, span: QuoteSpan) -> list[Token]:
+    """The reporter's words after a quotation, up to its sentence's end, its line's end or the
+    next quotation mark, at most 30 tokens."""
+    line_end = text.find("\n", span.end)
+    words = doc.char_span(span.end + 1, line_end if line_end != -1 else len(text), alignment_mode="contract")
+    out: list[Token] = []
+    for t in words if words is not None else []:
+        if t.text in OPENERS or t.text in ('"', "”") or t.is_sent_start or len(out) == 30:
+            break
+        out.append(t)
+    return out
 
 
 def _starts_statement(text: str, span: QuoteSpan) -> bool:
-    """The second part continues the statement: it opens the sentence after the cue, not a
-    fragment the reporter embeds ("..., he said, calling it a “hoax”")."""
-    before = text[:span.start - 1].rstrip()
-    return before.endswith((",", ".", ":", "—", "–")) and not re.search(r"\b(?:as|a|an|the|called|calling)$", before)
+    """The part opens a statement: the sentence, or the words after a comma or a colon; not a
+    fragment the reporter embeds ("..., he said, calling it a “hoax”", "worth examining because
+    “most people don't know,” she said"), which is a quote of its own."""
+    before = text[:span.start - 1].rstrip(" \t\u00a0")
+    return (not before or before.endswith((",", ".", ":", "—", "–", "?", "!", "\n"))) \
+        and not re.search(r"\b(?:as|a|an|the|called|calling)$", before)
 
 
 # "PENCE: Well, look, ..." -- a transcript's speaker label opening a quoted paragraph: one to four
@@ -200,6 +239,9 @@ def kind(text: str, span: QuoteSpan, before: str, words: int) -> str:
         return "partial"  # "said that, “Of course ...”": a quotation inside the reported clause
     standalone = not lead or lead.endswith((",", ":", "—", "–", ".", "?", "!")) or len(span.parts) > 1
     ends_like_speech = bool(re.search(r"[.,!?…—-]$", inner))
+    if not ends_like_speech and re.match(r"[’'\"”]*\s+(?:to|for|in|of|on|at|from|with|as|and|but|because)\b",
+                                         text[span.end + 1:span.end + 30]):
+        return "partial"  # “We pushed every crew to the limit” to finish the walls: the sentence goes on
     if standalone and (ends_like_speech or words >= 6):
         return "direct"
     if words >= 8 and ends_like_speech and inner[:1].isupper():
