@@ -354,6 +354,31 @@ CASES = [
      "an open door.”",
      {("direct", "saw the island as a place under pressure … In that sense, it was like pushing on an open door.",
        "Victor Lund")}),
+    # the reporter's asides after a reported clause are not what was said
+    ("health: a relative clause after the statement", "Don Fowler chairs the party in South Carolina.\n\n"
+     "Fowler said he expects the senator to fully recover from her bout with pneumonia, which forced her to leave "
+     "a memorial event early.",
+     {("indirect", "he expects the senator to fully recover from her bout with pneumonia", "Don Fowler")}),
+    ("congress: a semicolon ends the statement", "The committee chairman, Rob Dale, said the timing of the news "
+     "was not intentional; the staff only learned on Friday of the deals.",
+     {("indirect", "the timing of the news was not intentional", "Rob Dale")}),
+    # a fragment that runs into a next sentence keeps the cue of its first
+    ("media: a fragment over two sentences", "Claiming the criticism of the host was designed to pressure the "
+     "panel, Mayor Ken Orr told reporters that “they hit the host because they said he should have been much "
+     "tougher. ... What they are doing is gaming the system.”",
+     {("partial", "they hit the host because they said he should have been much tougher. ... What they are doing "
+       "is gaming the system.", "Ken Orr")}),
+    # a curly quotation inside a curly one, and a signature after the outer one
+    ("letters: quotation marks inside a quotation", "Readers sent us their thoughts on the debate.\n\n“As a "
+     "young woman, I would rather live in what he calls “hell” than live in a world where he is president.” ― "
+     "Adriana Rosas",
+     {("direct", "As a young woman, I would rather live in what he calls “hell” than live in a world where he is "
+       "president.", "Adriana Rosas")}),
+    # the next sentence's cue is not the second part's own
+    ("sport: the next sentence's cue", "Adriana Rosas, the team coach, spoke to reporters after the match."
+     "\n\n“We will,” Rosas said, "
+     "“meet again.” She called the final “a mess.”",
+     {("direct", "We will … meet again.", "Adriana Rosas"), ("partial", "the final “a mess.”", "Adriana Rosas")}),
     # a clause the parser hung on the cue before it is an adverbial clause, not what was noted
     ("army: clause before the cue", "Lena Ortiz retired from the army in May.\n\nWhile she acknowledged money "
      "was a major reason she felt worn out serving in the north, Ortiz also noted several “intangibles” left her "

@@ -245,7 +245,7 @@ def _indirect(doc: Doc, sentences: list[Span], resolver: Resolver, content: list
             while tokens and (tokens[0].lower_ == "that" and tokens[0].dep_ in ("mark", "nsubj")
                               or tokens[0].is_punct):
                 tokens = tokens[1:]
-            tokens = _until_quotation(tokens, direct_starts)
+            tokens = _without_asides(_until_quotation(tokens, direct_starts))
             body = _span_text(text, tokens)
             if body is None or len(tokens) < 4 or body[0] < floor:
                 continue
@@ -288,6 +288,28 @@ def _until_quotation(tokens: list[Token], direct_starts: dict[int, int]) -> list
         out.pop()
     return out
 
+
+
+_RELATIVE = {"who", "which", "whom", "whose"}
+
+
+def _without_asides(tokens: list[Token]) -> list[Token]:
+    """The reported clause without the reporter's asides at its end: what follows a semicolon
+    ("the timing was not intentional; they only learned on Friday ...") and a relative clause set
+    off by a comma ("he expects Clinton to recover from pneumonia, which forced her to leave ..."),
+    unless it holds a quotation ("a halt to the drills, which he described as “...”")."""
+    for k, t in enumerate(tokens):
+        if t.text == ";" and k >= 3:
+            tokens = tokens[:k]
+            break
+    positions = {t.i: k for k, t in enumerate(tokens)}
+    for t in tokens:
+        start = positions.get(t.left_edge.i)
+        if t.dep_ == "relcl" and t.right_edge.i >= tokens[-1].i and t.left_edge.lower_ in _RELATIVE \
+                and start is not None and start >= 4 and tokens[start - 1].text == "," \
+                and not any(x.text in OPENERS or x.text == '"' for x in tokens[start:]):
+            return tokens[:start - 1]
+    return tokens
 
 
 def _runs(text: str, tokens: list[Token], cue: Token) -> list[tuple[int, int]]:

@@ -187,6 +187,10 @@ def fragment_cues(doc: Doc, start: int, end: int, words: int) -> list[Token]:
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or not len(span):
         return []
+    if span[-1].sent.start != span[0].sent.start:
+        # a fragment running into a next sentence ("... much tougher. ... What they are doing is
+        # ..."): its cue governs the part in the first
+        span = doc[span.start:span[0].sent.end]
     root = span.root
     # "Mr. Obama said, a majority of Americans have come to believe “...”": a cue the parser hangs
     # on the sentence as an aside (parataxis) reports it too, outermost

@@ -69,8 +69,16 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
         closer = ""
         nested = False  # a curly quotation inside a straight one: "... an episode of “Shark Tank.” But ..."
         inner = False  # a straight quotation inside a curly one: “He called it "fake," she said”
+        depth = 0  # curly quotations open inside a curly one: “I'd rather live in what he calls “hell” than ...”
         for i in range(p_start, p_end):
             ch = text[i]
+            if open_at is not None and closer == "”" and ch == "“" and text[i - 1] in " (" and i + 1 < p_end \
+                    and text[i + 1].isalnum() and text.count("”", i, p_end) - text.count("“", i + 1, p_end) >= 2:
+                depth += 1  # the paragraph closes this one and the outer one after it
+                continue
+            if depth and ch == "”":
+                depth -= 1
+                continue
             if open_at is not None and closer == '"' and ch in "“”" and (nested or ch == "“"):
                 nested = ch == "“"
                 continue
@@ -170,12 +178,11 @@ def _own_cue(doc: Doc, text: str, span: QuoteSpan) -> bool:
     after = text[span.end + 1:span.end + 60].split("\n")[0]
     if not re.match(r"^\s*[,—–-]", after) and not re.match(r"^\s+[A-Za-z]", after):
         return False
-    words = doc.char_span(span.end + 1, span.end + 1 + len(after), alignment_mode="contract")
-    if words is not None and any(is_cue_word(t) for t in words[:6]):
+    rest = _rest_of_sentence(doc, text, span)
+    if any(is_cue_word(t) for t in rest[:6]):
         return True
     return any(is_cue_word(t) and t.pos_ == "VERB" and any(
-        c.dep_ == "nsubj" and c.pos_ in ("PRON", "PROPN") and c.idx > span.end for c in t.children)
-        for t in _rest_of_sentence(doc, text, span))
+        c.dep_ == "nsubj" and c.pos_ in ("PRON", "PROPN") and c.idx > span.end for c in t.children) for t in rest)
 
 
 def _rest_of_sentence(doc: Doc, text: str, span: QuoteSpan) -> list[Token]:
