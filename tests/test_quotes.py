@@ -379,6 +379,15 @@ CASES = [
      "\n\n“We will,” Rosas said, "
      "“meet again.” She called the final “a mess.”",
      {("direct", "We will … meet again.", "Adriana Rosas"), ("partial", "the final “a mess.”", "Adriana Rosas")}),
+    # "claims" tagged a noun, with the name hung on it as a compound: still the verb and its subject
+    ("tax: a cue tagged as a noun", "Donald Trump has not released his tax returns this year.\n\nBut Trump "
+     "claims that he should be the exception.",
+     {("indirect", "he should be the exception", "Donald Trump")}),
+    # a statement in a clause of time beside the sentence's direct quotation is its own
+    ("debate: a cue in a when-clause", "Hillary Clinton and Donald Trump met on stage on Monday.\n\nWhen "
+     "Clinton noted that Trump had not paid any federal income taxes, Trump boasted, “That makes me smart.”",
+     {("indirect", "Trump had not paid any federal income taxes", "Hillary Clinton"),
+      ("direct", "That makes me smart.", "Donald Trump")}),
     # a clause the parser hung on the cue before it is an adverbial clause, not what was noted
     ("army: clause before the cue", "Lena Ortiz retired from the army in May.\n\nWhile she acknowledged money "
      "was a major reason she felt worn out serving in the north, Ortiz also noted several “intangibles” left her "

@@ -26,6 +26,7 @@ from spacy.tokens import Doc, Span, Token
 
 from storyline.analyze.nlp import doc_text
 from storyline.analyze.quotes.cues import (
+    SUBJECT_DEPS,
     according_to,
     cue_in,
     cue_of,
@@ -220,7 +221,9 @@ def _indirect(doc: Doc, sentences: list[Span], resolver: Resolver, content: list
         # a belief or intention is a statement of its own only where no speech cue reports it:
         # "Nordwind plans to cut jobs, its chief Jonas Berg said" is what Berg said
         for token in sorted(sentence, key=_believed):
-            if token.idx < floor:
+            # after the sentence's direct quotation, unless set apart before it
+            least = sentence.start_char if _set_apart(token) else floor
+            if token.idx < least:
                 continue
             if according_to(token) and not held:
                 who = subject(token, content)
@@ -247,7 +250,7 @@ def _indirect(doc: Doc, sentences: list[Span], resolver: Resolver, content: list
                 tokens = tokens[1:]
             tokens = _without_asides(_until_quotation(tokens, direct_starts))
             body = _span_text(text, tokens)
-            if body is None or len(tokens) < 4 or body[0] < floor:
+            if body is None or len(tokens) < 4 or body[0] < least:
                 continue
             # a clause that starts inside a quotation is a direct quote's business
             if inside(body[0], content) or (body[0] > 0 and text[body[0] - 1] in "“\"") \
@@ -266,6 +269,16 @@ def _indirect(doc: Doc, sentences: list[Span], resolver: Resolver, content: list
                              cue=token.text, speaker_key=key, sentence=index, parts=parts or [body[:2]],
                              mentions=_mentioned(resolver, body[0], body[1], key)))
     return out
+
+
+_TIME_OR_REASON = {"when", "after", "as", "while", "before", "since", "because", "although", "though"}
+
+
+def _set_apart(token: Token) -> bool:
+    """"When Clinton noted that ..., Trump boasted, “...”": a cue with its own subject in a
+    clause of time or reason is a statement of its own beside the sentence's direct quotation."""
+    return token.dep_ == "advcl" and any(c.dep_ in SUBJECT_DEPS for c in token.children) \
+        and any(c.dep_ in ("mark", "advmod") and c.lower_ in _TIME_OR_REASON and c.i < token.i for c in token.children)
 
 
 def _believed(token: Token) -> bool:

@@ -65,9 +65,18 @@ def cue_of(token: Token, frame: str | None = None) -> Cue | None:
 
 def _verb_as_noun(token: Token) -> bool:
     """"But Trump claims that ...": a verb the tagger took for a plural noun, known by its subject
-    and its lemma being a speech verb's."""
-    return token.pos_ == "NOUN" and token.tag_ == "NNS" and any(c.dep_ == "nsubj" for c in token.children) \
-        and (_lemma(token), "VERB") in lexicon()
+    (or the name the parser then hangs on it as a compound, when it heads the sentence and a
+    that-clause) and its lemma being a speech verb's."""
+    return token.pos_ == "NOUN" and token.tag_ == "NNS" and (_lemma(token), "VERB") in lexicon() \
+        and (any(c.dep_ == "nsubj" for c in token.children) or _compound_subject(token) is not None)
+
+
+def _compound_subject(token: Token) -> Token | None:
+    """"Trump" in "But Trump claims that he ...", parsed as the compound of a noun "claims"."""
+    if token.dep_ != "ROOT" or not any(c.dep_ == "ccomp" and any(m.lower_ == "that" and m.dep_ == "mark"
+                                                                  for m in c.children) for c in token.children):
+        return None
+    return next((c for c in token.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i == token.i - 1), None)
 
 
 def is_cue_word(token: Token) -> bool:
@@ -115,6 +124,8 @@ def subject(cue: Token, content: list[tuple[int, int]] | None = None) -> Token |
     found = [_after_dateline(c) for c in cue.children if c.dep_ in SUBJECT_DEPS and any(ch.isalpha() for ch in c.text)
              and not inside(c.idx, content)]
     found = [c for c in found if c is not None]
+    if not found and cue.pos_ == "NOUN" and _compound_subject(cue) is not None:
+        found = [_compound_subject(cue)]
     if found:
         # "the medic Jana Vos asked", parsed with two subjects: the name
         return next((c for c in found if c.pos_ == "PROPN"), found[0])
