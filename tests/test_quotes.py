@@ -388,6 +388,20 @@ CASES = [
      "Clinton noted that Trump had not paid any federal income taxes, Trump boasted, “That makes me smart.”",
      {("indirect", "Trump had not paid any federal income taxes", "Hillary Clinton"),
       ("direct", "That makes me smart.", "Donald Trump")}),
+    # a second quoted label the parser hung on the cue belongs to the statement
+    ("security: two labels under one cue", "President Barack Obama spoke on Friday.\n\nObama condemned the "
+     "test as \"provocative and destabilizing\" and a \"grave threat\" to regional stability.",
+     {("partial", "the test as \"provocative and destabilizing\" and a \"grave threat\" to regional stability",
+       "Barack Obama")}),
+    # the possessor of a common noun is someone else: the name in apposition speaks, or nobody known
+    ("family: the possessor is not the speaker", "Rep. Bobby Scott welcomed several hundred guests on "
+     "Saturday.\n\n\"We won,\" Scott's wife, Sarah Johnson, said.\n\n\"We are tired,\" Scott's lawyer said.",
+     {("direct", "We won,", "Sarah Johnson"), ("direct", "We are tired,", None)}),
+    # "..., he said, but “...”": the speaker going on, one quote in two parts
+    ("energy: a cue and 'but' between two parts", "President Barack Obama spoke on Thursday.\n\n\"You know, I "
+     "love Larry,\" he said, but \"when it comes to energy issues, Larry has a history of representing coal.\"",
+     {("direct", "You know, I love Larry … when it comes to energy issues, Larry has a history of representing "
+       "coal.", "Barack Obama")}),
     # a clause the parser hung on the cue before it is an adverbial clause, not what was noted
     ("army: clause before the cue", "Lena Ortiz retired from the army in May.\n\nWhile she acknowledged money "
      "was a major reason she felt worn out serving in the north, Ortiz also noted several “intangibles” left her "

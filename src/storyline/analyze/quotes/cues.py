@@ -274,6 +274,12 @@ def reported_clause(doc: Doc, text: str, cue: Token, start: int, end: int) -> tu
                 and not any(x.dep_ in SUBJECT_DEPS and x.lower_ in ("he", "she", "they") for x in c.children)]
         if rest:
             last = max(c.right_edge.i for c in rest)
+    # "condemned the test as “provocative” and a “grave threat” to ...": a second quoted label
+    # the parser hung on the cue itself belongs to the statement
+    labels = [c for c in cue.children if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN", "ADJ") and c.i > last
+              and any(t.text in _OPENERS for t in c.subtree)]
+    if labels:
+        last = max(c.right_edge.i for c in labels)
     # a further cue of the speaker's after the fragment reports a statement of its own
     beyond = [i for c in covering for i in other_statements(c) if doc[i].idx >= end]
     if beyond:

@@ -199,10 +199,13 @@ def _rest_of_sentence(doc: Doc, text: str, span: QuoteSpan) -> list[Token]:
 
 
 def _starts_statement(text: str, span: QuoteSpan) -> bool:
-    """The part opens a statement: the sentence, or the words after a comma or a colon; not a
-    fragment the reporter embeds ("..., he said, calling it a “hoax”", "worth examining because
-    “most people don't know,” she said"), which is a quote of its own."""
+    """The part opens a statement: the sentence, the words after a comma or a colon, or after
+    the cue's ", but" (the speaker going on); not a fragment the reporter embeds ("..., he
+    said, calling it a “hoax”", "worth examining because “most people don't know,” she said"),
+    which is a quote of its own."""
     before = text[:span.start - 1].rstrip(" \t\u00a0")
+    if re.search(r",[ \u00a0]+(?:but|and)$", before):
+        return True  # “I love Larry,” he said, but “when it comes to energy, ...”
     return (not before or before.endswith((",", ".", ":", "—", "–", "?", "!", "\n"))) \
         and not re.search(r"\b(?:as|a|an|the|called|calling)$", before)
 

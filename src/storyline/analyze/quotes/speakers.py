@@ -74,6 +74,11 @@ class Resolver:
             return head.actor_key
         # a named actor anywhere in the subject phrase (not inside a quotation), persons first
         phrase = [t for t in subject_phrase(token) if not inside(t.idx, quote_spans)]
+        if token.pos_ == "NOUN":
+            # "Scott's wife, Ana Price, said", "Trump's lawyer said": the possessor of a common
+            # noun is someone else, never the speaker
+            owned = {t.i for c in token.children if c.dep_ == "poss" for t in c.subtree}
+            phrase = [t for t in phrase if t.i not in owned]
         found = [self.mention_at(t.idx, t.idx + len(t)) for t in phrase]
         found = [m for m in found if m is not None]
         # "France's civil security agency said" is the agency speaking, not France: an organisation
@@ -83,6 +88,13 @@ class Resolver:
             for m in found:
                 if m.actor_key.split(":", 1)[0] in kinds:
                     return m.actor_key
+        if token.pos_ == "NOUN" and depth < 2:
+            # "Scott's wife, Ana Price, said": the name in apposition, however the NER read it
+            for c in token.children:
+                if c.dep_ == "appos" and c.pos_ == "PROPN" and not inside(c.idx, quote_spans):
+                    key = self.resolve(c, quote_spans, depth + 1)
+                    if key is not None:
+                        return key
         # "Its insurer, the UK P&I Club, said": a common noun named by its apposition
         named = [self.mention_at(t.idx, t.idx + len(t)) for c in token.children if c.dep_ == "appos"
                  for t in c.subtree if not inside(t.idx, quote_spans)]
