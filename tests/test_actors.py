@@ -276,7 +276,8 @@ def test_resolve_merges_spellings_and_bare_respellings() -> None:
         ("organization:world health organisation", 2), ("organization:world health organization", 7),
         ("country:jordan", 8), ("person:jordan", 3), ("person:michael jordan", 4),
         ("organization:okonkwo", 5), ("person:okonkwo", 2), ("person:harriet okonkwo", 3), ("organization:who", 6),
-        ("organization:nsa", 2), ("organization:new south apparel", 1),
+        ("organization:nsa", 2), ("organization:new south apparel", 1), ("person:marcia", 2),
+        ("person:mauricio fraga-rosenfeld", 1),
         ("organization:defence research centre", 1), ("organization:defense research center", 3)], start=1)}
     # "organization:who" is spelled out as the World Health Organization somewhere, and so is the NSA
     stats["organization:who"] = stats["organization:who"]._replace(names={"WHO": 4, "World Health Organization": 2})
@@ -285,6 +286,8 @@ def test_resolve_merges_spellings_and_bare_respellings() -> None:
     for key in ("person:moammar gadhafi", "person:gadhafi", "person:qaddafi"):
         assert group[key] == "person:muammar gaddafi"
     assert group["person:dan brown"] != group["person:don brown"]
+    # a bare given name is not merged by a respelling alone ("Marcia", "Mauricio" share a skeleton)
+    assert group["person:marcia"] == "person:marcia"
     assert group["person:kim jong un"] != group["person:kim yo jong"]
     assert group["country:jordan"] == "country:jordan"
     assert group["person:jordan"] == "person:michael jordan"

@@ -5,7 +5,7 @@ Per-article keys are "kind:folded name". Across articles we merge (a) identical 
 person and a country of one name stay two), (c) spellings of one full name that transliterate
 one another ("Muammar Gaddafi", "Moammar Gadhafi": every word of one skeleton, one word
 respelled beyond a vowel) into the commonest, and (d) a bare surname or given name with the
-one full name in the corpus that ends or starts with it, or with a respelling of it when no
+one full name in the corpus that ends or starts with it, or whose surname respells it when no
 full name has the word itself (or the one holding most mentions among several), (e) a
 body's full name with its acronym where some article spells the acronym out, and (f) a body's
 full name with the acronym some article defined it as, whatever its initials.
@@ -315,11 +315,11 @@ def resolve(stats: Mapping[str, Weight | KeyStats], skeletons: Mapping[str, str]
         respelled = False
         sound = word_skeletons(key)[0]
         if not candidates and kind_of(key) == "person" and len(sound.strip("_")) >= 2:
-            # "Gadhafi" alone where the corpus spells the full name "Muammar Gaddafi"
+            # "Gadhafi" alone where the corpus spells the full name "Muammar Gaddafi": by the
+            # surname only, since a given name respelled is most often another person's ("Marcia"
+            # is not "Mauricio Fraga-Rosenfeld", whose skeletons meet)
             candidates = [k for k in persons_by_sound.get(sound, [])
-                          if any(s == sound and _respelled(w, word) for w, s in (
-                              (folded_name(k).split()[0], word_skeletons(k)[0]),
-                              (folded_name(k).split()[-1], word_skeletons(k)[-1])))]
+                          if word_skeletons(k)[-1] == sound and _respelled(folded_name(k).split()[-1], word)]
             respelled = True
         heads = sorted({spelling[k] for k in candidates}, key=lambda h: (-group_total[h], stats[h].first))
         if not heads:
