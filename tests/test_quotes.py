@@ -402,6 +402,10 @@ CASES = [
      "love Larry,\" he said, but \"when it comes to energy issues, Larry has a history of representing coal.\"",
      {("direct", "You know, I love Larry … when it comes to energy issues, Larry has a history of representing "
        "coal.", "Barack Obama")}),
+    # "accused X of “...”": whom it accuses belongs to the cue, the statement is what of
+    ("budget: accused of a quoted fragment", "Council member Ana Lee spoke on Monday.\n\nLee accused the mayor "
+     "of “lying to the public” about the budget.",
+     {("partial", "of “lying to the public” about the budget", "Ana Lee")}),
     # a clause the parser hung on the cue before it is an adverbial clause, not what was noted
     ("army: clause before the cue", "Lena Ortiz retired from the army in May.\n\nWhile she acknowledged money "
      "was a major reason she felt worn out serving in the north, Ortiz also noted several “intangibles” left her "

@@ -255,8 +255,18 @@ def reported_clause(doc: Doc, text: str, cue: Token, start: int, end: int) -> tu
             return None
         return _holding(text, tokens[0].idx, tokens[-1].idx + len(tokens[-1]), start, end)
     first = min(c.left_edge.i for c in covering)
-    # "called Kim a “smart guy”": the object before the complement belongs to the statement
-    objects = [c for c in cue.children if c.dep_ in ("dobj", "dative") and c.i > cue.i and c.left_edge.i < first]
+    if cue_of(cue, "of"):
+        # "accused the North's leader, Kim Jong Un, of “fanatic recklessness”": whom it accuses
+        # belongs to the cue, the statement is what of
+        of = next((t for c in covering for t in c.subtree if t.lower_ == "of" and t.dep_ == "prep"
+                   and t.idx < start and t.right_edge.idx >= start), None)
+        if of is not None:
+            return _holding(text, of.idx, of.right_edge.idx + len(of.right_edge), start, end)
+    # "called Kim a “smart guy”": the object before the complement belongs to the statement of
+    # a naming verb; of any other it is whom the cue addresses or accuses ("accused the North's
+    # leader of “fanatic recklessness”", "told the caucus this weekend he would ...")
+    objects = [c for c in cue.children if c.dep_ in ("dobj", "dative") and c.i > cue.i and c.left_edge.i < first] \
+        if cue_of(cue, "name") else []
     if objects:
         first = min(o.left_edge.i for o in objects)
     last = max(c.right_edge.i for c in covering)
