@@ -219,6 +219,21 @@ def test_headings_debate_titles_and_nicknames_are_not_people(settings: Settings)
     assert not [n for n in found if " v " in n or "Tessa" in n or '"' in n or "H5N1" in n or "Scotland" in n]
 
 
+def test_firms_and_products_the_ner_took_for_people(settings: Settings) -> None:
+    """A one-word name among firms is a firm; after "drug", or a firm's possession, a product."""
+    found = actors_of([
+        "Pharmacies ran short of flu medicine in the spring.\n\nDoctors in Leeds gave the inhaled drug Relenza "
+        "to children.",
+        "Vaccine makers including GlaxoSmithKline, Sanofi-Aventis, Novartis and Baxter International expect "
+        "orders soon.",
+        "Hospitals bought GlaxoSmithKline's Relenza in bulk, nurses said. Anna Berg, a nurse, said supplies were "
+        "fine.",
+    ], settings)
+    kinds = {a["name"]: a["kind"] for a in found}
+    assert kinds["Novartis"] == kinds["Sanofi-Aventis"] == "organization"
+    assert "Relenza" not in kinds and kinds["Anna Berg"] == "person"
+
+
 def test_titles_of_works_are_not_people(settings: Settings) -> None:
     found = people(actors_of([
         "Under the headline, Quiet Harbour, columnist Ines Marlow says the port town has been neglected for years.",

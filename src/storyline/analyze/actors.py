@@ -307,7 +307,48 @@ def _person_label_check(ent, name: str) -> str | None:
     head = ent.root.head
     if ent.root.dep_ == "pobj" and head.text.lower() in LOCATIVE and head.i < ent.start:
         return "place"
+    if len(name.split()) == 1:  # "Relenza", "Sanofi-Aventis"
+        return _by_the_company_it_keeps(ent.root)
     return "person"
+
+
+# nouns naming a product, which a one-word name after them is ("the antiviral drug Relenza")
+PRODUCT_NOUNS = {"drug", "drugs", "medicine", "medication", "antiviral", "antivirals", "vaccine", "pill", "tablet",
+                 "inhaler", "brand", "product", "treatment"}
+
+
+def _by_the_company_it_keeps(token) -> str | None:
+    """A one-word "person" among firms or products is one of them: "GlaxoSmithKline, Sanofi-Aventis,
+    Novartis and Baxter International" (a firm), "Tamiflu and Relenza", "the drug Relenza",
+    "GlaxoSmithKline's Relenza", "zanamivir (Relenza)" (a product: no actor). The small model
+    tags such names PERSON; a person's name keeps people's company, or none."""
+    if any(c.dep_ in ("compound", "amod") and c.lower_ in PRODUCT_NOUNS for c in token.children):
+        return None
+    if token.dep_ == "appos" and token.head.pos_ == "NOUN" and token.head.text.islower():
+        return None
+    owner = next((c for c in token.children if c.dep_ == "poss"), None)
+    if owner is not None and _firm(owner):
+        return None
+    first = token
+    while first.dep_ == "conj" and first.head.i != first.i:
+        first = first.head
+    members, todo = [], [first]
+    while todo:
+        member = todo.pop()
+        members.append(member)
+        todo.extend(c for c in member.children if c.dep_ == "conj")
+    others = [m for m in members if m.i != token.i]
+    if any(m.ent_type_ == "PRODUCT" for m in others):
+        return None
+    if any(_firm(m) for m in others):
+        return "organization"
+    return "person"
+
+
+def _firm(token) -> bool:
+    """A firm's name word: tagged ORG, or a name no person has ("GlaxoSmithKline", "... International")."""
+    return token.ent_type_ == "ORG" or bool(CAMEL_CASE.search(token.text)) \
+        or token.text[:1].isupper() and bool(PERSON_ORG_WORDS.fullmatch(token.text))
 
 
 # words no person's name holds but bodies' names do ("Health Protection Agency", "Baxter International")
