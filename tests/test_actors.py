@@ -228,6 +228,11 @@ def test_firms_and_products_the_ner_took_for_people(settings: Settings) -> None:
         "orders soon.",
         "Hospitals bought GlaxoSmithKline's Relenza in bulk, nurses said. Anna Berg, a nurse, said supplies were "
         "fine.",
+        "Ministers asked GlaxoSmithKline, which makes Relenza, to double its output. Two antiviral drugs -- "
+        "Relenza, made by GlaxoSmithKline, and Tamiflu -- work against the strain.",
+        "Flu drugs were stockpiled.\n\nAn additional 880,000 doses of the Relenza are to be bought. The flu can be "
+        "treated with oseltamivir (Tamiflu) and zanamivir (Relenza). It may work less well than Relenza, "
+        "GlaxoSmithKline's inhaled drug, some doctors fear.",
     ], settings)
     kinds = {a["name"]: a["kind"] for a in found}
     assert kinds["Novartis"] == kinds["Sanofi-Aventis"] == "organization"

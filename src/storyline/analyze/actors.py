@@ -317,17 +317,29 @@ PRODUCT_NOUNS = {"drug", "drugs", "medicine", "medication", "antiviral", "antivi
                  "inhaler", "brand", "product", "treatment"}
 
 
+MAKING = {"make", "produce", "manufacture", "sell", "market"}
+
+
 def _by_the_company_it_keeps(token) -> str | None:
     """A one-word "person" among firms or products is one of them: "GlaxoSmithKline, Sanofi-Aventis,
     Novartis and Baxter International" (a firm), "Tamiflu and Relenza", "the drug Relenza",
-    "GlaxoSmithKline's Relenza", "zanamivir (Relenza)" (a product: no actor). The small model
+    "GlaxoSmithKline's Relenza", "zanamivir (Relenza)", "which makes Relenza", "Relenza, made by
+    GlaxoSmithKline" (a product: no actor). The small model
     tags such names PERSON; a person's name keeps people's company, or none."""
-    if any(c.dep_ in ("compound", "amod") and c.lower_ in PRODUCT_NOUNS for c in token.children):
-        return None
-    if token.dep_ == "appos" and token.head.pos_ == "NOUN" and token.head.text.islower():
-        return None
+    if any(c.dep_ in ("compound", "amod") and c.lower_ in PRODUCT_NOUNS
+           or c.dep_ == "det" and c.lower_ in ("the", "a", "an")
+           or c.dep_ == "appos" and c.lemma_.lower() in PRODUCT_NOUNS for c in token.children):
+        return None  # "the drug Relenza", "doses of the Relenza", "Relenza, GlaxoSmithKline's inhaled drug"
+    if token.dep_ == "appos" and token.head.text.islower() and token.head.is_alpha:
+        return None  # "zanamivir (Relenza)"
+    if any(c.dep_ == "prep" and c.lower_ == "by" and any(_firm(o) for o in c.children) for c in token.children):
+        return None  # "Relenza by GlaxoSmithKline"
     owner = next((c for c in token.children if c.dep_ == "poss"), None)
     if owner is not None and _firm(owner):
+        return None
+    # "GlaxoSmithKline, which makes Relenza", "Relenza, made by GlaxoSmithKline": something made
+    if token.dep_ == "dobj" and token.head.lemma_ in MAKING \
+            or any(c.dep_ == "acl" and c.lemma_ in MAKING and c.tag_ == "VBN" for c in token.children):
         return None
     first = token
     while first.dep_ == "conj" and first.head.i != first.i:
