@@ -233,9 +233,11 @@ def test_firms_and_products_the_ner_took_for_people(settings: Settings) -> None:
         "Flu drugs were stockpiled.\n\nAn additional 880,000 doses of the Relenza are to be bought. The flu can be "
         "treated with oseltamivir (Tamiflu) and zanamivir (Relenza). It may work less well than Relenza, "
         "GlaxoSmithKline's inhaled drug, some doctors fear.",
+        "The paper quoted Novartis Chief Executive Daniel Vasella as saying the vaccine would be ready.",
     ], settings)
     kinds = {a["name"]: a["kind"] for a in found}
-    assert kinds["Novartis"] == kinds["Sanofi-Aventis"] == "organization"
+    assert kinds["Novartis"] == kinds["Sanofi-Aventis"] == "organization" and kinds["Daniel Vasella"] == "person"
+    assert "Novartis Chief Executive" not in kinds  # the post between a body and its officer
     assert "Relenza" not in kinds and kinds["Anna Berg"] == "person"
 
 

@@ -17,7 +17,7 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from functools import cached_property
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from storyline.analyze.gazetteer import body_acronyms, country_of, fold
 from storyline.analyze.nlp import doc_text
@@ -115,6 +115,9 @@ def article_actors(doc: Doc, sentence_starts: list[int], exclude: tuple[str | No
             ent = _without_trailing_verb(ent)
             if ent is None:
                 continue
+            employer = _employer(ent)
+            if employer is not None:
+                ent, label = employer, "ORG"
         ent_text = _with_hyphen_tail(ent, text)
         if label == "PERSON":
             ent_text = _with_name_after_nickname(ent, ent_text, text)
@@ -318,6 +321,20 @@ PRODUCT_NOUNS = {"drug", "drugs", "medicine", "medication", "antiviral", "antivi
 
 
 MAKING = {"make", "produce", "manufacture", "sell", "market"}
+# a post a body gives: "Novartis Chief Executive Daniel Vasella", "Roche spokesman Daniel Grotzky"
+POSTS = {"chief", "executive", "ceo", "spokesman", "spokeswoman", "spokesperson", "chairman", "chairwoman",
+         "president", "head", "director", "founder", "boss", "analyst", "economist", "researcher", "scientist"}
+
+
+def _employer(ent) -> Span | None:
+    """A one-word name, then a post, then a person ("Novartis Chief Executive Daniel Vasella", the
+    NER taking "Novartis Chief" for a person): the name is the body the person works for."""
+    doc, j = ent.doc, ent.start + 1
+    while j < len(doc) and j - ent.start <= 3 and doc[j].lower_ in POSTS:
+        j += 1
+    if j > ent.start + 1 and j >= ent.end and j < len(doc) and doc[j].ent_type_ == "PERSON" and doc[j].ent_iob_ == "B":
+        return Span(doc, ent.start, ent.start + 1, label="ORG")
+    return None
 
 
 def _by_the_company_it_keeps(token) -> str | None:
