@@ -214,9 +214,11 @@ def test_headings_debate_titles_and_nicknames_are_not_people(settings: Settings)
         "Brandt disagreed.",
         "General Jim \"Mad Dog\" Mattis spoke to troops. Jim \"Mad Dog\" Mattis said the mission was over.",
         "The Avian Flu H5N1 strain differs from the new virus, Health Protection Scotland said.",
+        "Nobody here is sick and the shops are open. Carlos Ruiz, Guadalajara, Mexico Hey, what do you know?",
     ], settings))
     assert {"Hugo Brandt", "Marta Ilves", "Jim Mattis"} <= set(found)
-    assert not [n for n in found if " v " in n or "Tessa" in n or '"' in n or "H5N1" in n or "Scotland" in n]
+    assert not [n for n in found if " v " in n or "Tessa" in n or '"' in n or "H5N1" in n or "Scotland" in n
+                or "Hey" in n]
 
 
 def test_firms_and_products_the_ner_took_for_people(settings: Settings) -> None:

@@ -249,11 +249,20 @@ def _speaking_name(ent, text: str) -> bool:
 
 
 def _without_trailing_verb(ent):
-    """A headline fragment tagged as a person ("Trump Seeks") is the name without the verb."""
+    """A headline fragment tagged as a person ("Trump Seeks") is the name without the verb; a
+    reader's signature run into the next comment's greeting ("..., Guadalajara, Mexico Hey, what
+    do you know?") the name without the interjection."""
     for i, token in enumerate(ent):
         if i > 0 and token.tag_ in ("VBZ", "VBD", "VBP", "VB", "VBG") and token.text[:1].isupper():
             return ent[:i] if i else None
+    doc = ent.doc
+    if len(ent) > 1 and ent[-1].lower_ in INTERJECTIONS and ent.end < len(doc) and doc[ent.end].text in (",", "!"):
+        return ent[:-1]
     return ent
+
+
+INTERJECTIONS = {"hey", "hi", "hello", "oh", "wow", "yes", "no", "well", "thanks", "please", "sorry", "ok", "okay",
+                 "yeah", "ah", "alas"}
 
 
 def _with_name_after_nickname(ent, ent_text: str, text: str) -> str:
