@@ -45,6 +45,9 @@ CASES = {
     "cookie notice": (["We use cookies to give you the best experience. By using this site you agree.", P1, P2,
                        P3], ["cookies"]),
     "photo credit": ([P1, "Photo: Getty Images", P2, P3], ["Getty"]),
+    "media player notices": ([P1, "To watch this clip you need to have Javascript enabled and Flash installed.", P2,
+                              "To play this clip JavaScript must be turned on and the latest Flash player installed.",
+                              P3], ["Flash"]),
 }
 
 

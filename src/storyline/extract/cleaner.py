@@ -44,7 +44,8 @@ UI_CONTAINS = re.compile(
     r"(cookie|privacy policy|terms of (?:use|service)|all rights reserved|©|\(c\) \d{4}|copyright \d{4}|"
     r"your email address|email address will not|required fields|leave a (?:comment|reply)|post a comment|"
     r"notify me|sign up for|subscribe to|newsletter|follow us|share this|share on|download (?:our|the) app|"
-    r"click here|we use cookies|enable javascript|ad ?blocker|getty images|photo credit|image credit|"
+    r"click here|we use cookies|enable javascript|javascript (?:enabled|must be (?:turned on|enabled))|"
+    r"flash (?:player )?installed|ad ?blocker|getty images|photo credit|image credit|"
     r"photograph:|file photo|join the (?:conversation|discussion)|log in to comment|"
     r"reproduction (?:in whole|without)|this story has been shared|min(?:ute)? read$|read the (?:rest|full)|"
     r"continue reading)",
