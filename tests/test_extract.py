@@ -48,6 +48,9 @@ CASES = {
     "media player notices": ([P1, "To watch this clip you need to have Javascript enabled and Flash installed.", P2,
                               "To play this clip JavaScript must be turned on and the latest Flash player installed.",
                               P3], ["Flash"]),
+    "a player notice run into a caption": ([P1, P2, "Here is the evening bulletin as viewers abroad saw it... In order "
+                                            "to see this content you need to have both Javascript enabled and Flash "
+                                            "installed.", P3], ["Flash"]),
 }
 
 

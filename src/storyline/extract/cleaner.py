@@ -163,8 +163,14 @@ def classify(index: int, raw: str) -> Line:
     return line
 
 
+# a media player's notice, also where a page runs it into the line of the clip's caption
+PLAYER_NOTICE = re.compile(r"[ \t]*(?:in order to|to) (?:see|watch|play|view) this (?:content|clip|video|media)\b"
+                           r"[^.!?\n]{0,100}?\b(?:installed|enabled|turned on)\.", re.IGNORECASE)
+
+
 def clean_text(text: str) -> Cleaned:
-    lines = [classify(i, raw) for i, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))]
+    text = PLAYER_NOTICE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = [classify(i, raw) for i, raw in enumerate(text.split("\n"))]
     content = [ln for ln in lines if ln.kind != "blank"]
     _mark_menu_runs(content)
     body_idx = [i for i, ln in enumerate(content) if ln.kind == "body"]
