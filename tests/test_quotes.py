@@ -406,6 +406,11 @@ CASES = [
     ("budget: accused of a quoted fragment", "Council member Ana Lee spoke on Monday.\n\nLee accused the mayor "
      "of “lying to the public” about the budget.",
      {("partial", "of “lying to the public” about the budget", "Ana Lee")}),
+    # a parenthetical cue inside a mixed quotation: the statement keeps its subject, in two parts
+    ("trade: a cue set off inside the clause", "Trade minister Lena Ortiz spoke in Madrid on Tuesday.\n\nThe "
+     "tariffs her country could raise, she added, are like “a fire extinguisher you never get to use.”",
+     {("partial", "The tariffs her country could raise … are like “a fire extinguisher you never get to use.”",
+       "Lena Ortiz")}),
     # a clause the parser hung on the cue before it is an adverbial clause, not what was noted
     ("army: clause before the cue", "Lena Ortiz retired from the army in May.\n\nWhile she acknowledged money "
      "was a major reason she felt worn out serving in the north, Ortiz also noted several “intangibles” left her "

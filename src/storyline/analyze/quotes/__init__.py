@@ -148,7 +148,8 @@ def extract_quotes(doc: Doc, mentions: list[Mention], roles: dict[str, list[str]
                 if any(c[0] < clause[1] and clause[0] < c[1] for c in partial_spans):
                     continue  # the same clause, already taken with its first fragment
                 t_start, t_end = clause
-                quote_text, parts = " ".join(text[t_start:t_end].split()), [clause]
+                parts = _around(text, clause, cue)
+                quote_text = JOINER.join(" ".join(text[s:e].split()) for s, e in parts)
                 partial_spans.append(clause)
         quotes.append(Quote(text=quote_text, start=t_start, end=t_end, kind=q_kind, cue=cue_text,
                             speaker_key=key, sentence=s_first, parts=parts,
@@ -162,6 +163,21 @@ def extract_quotes(doc: Doc, mentions: list[Mention], roles: dict[str, list[str]
                   if not any(s < q.end and q.start < e for s, e in taken))
     quotes.sort(key=lambda q: q.start)
     return quotes
+
+
+def _around(text: str, clause: tuple[int, int], cue: Token) -> list[tuple[int, int]]:
+    """The clause's parts: one, or two around a cue set off inside it ("the weapons his country
+    has, he added, are like “...”" -> "the weapons his country has … are like “...”")."""
+    s, e = clause
+    own = list(cue.subtree)
+    left, right = own[0].idx, own[-1].idx + len(own[-1])
+    if not s < left < right < e:
+        return [clause]
+    before = text[s:left].rstrip(" ,—–-\u00a0")
+    after_start = right + len(text[right:e]) - len(text[right:e].lstrip(" ,—–-\u00a0"))
+    if not before or after_start >= e:
+        return [clause]
+    return [(s, s + len(before)), (after_start, e)]
 
 
 def _reporting_cue(cues: list[Token], resolver: Resolver, content: list[tuple[int, int]], start: int) -> Token:

@@ -249,6 +249,18 @@ def reported_clause(doc: Doc, text: str, cue: Token, start: int, end: int) -> tu
                 and c.left_edge.idx < end and start < c.right_edge.idx + len(c.right_edge)]
     if not covering:
         covering = _governed(doc, cue, start, end)
+    if not covering and cue.dep_ == "parataxis" and cue.head.i != cue.i \
+            and cue.head.left_edge.idx <= start < cue.head.right_edge.idx + len(cue.head.right_edge):
+        # "But the weapons his country has, he added, are like “nuclear bombs ...”": the sentence
+        # around its parenthetical cue (the caller cuts the cue out)
+        own = {t.i for t in cue.subtree}
+        # from the statement's subject on: "During his years in office, Mr. Obama said, a majority
+        # ... believe “...”" is what the majority believe, not when
+        subject_ = next((c for c in cue.head.children if c.dep_ in SUBJECT_DEPS), None)
+        first = subject_.left_edge.i if subject_ is not None else cue.head.left_edge.i
+        tokens = _trim([t for t in cue.head.subtree if t.i not in own and t.i >= first])
+        if tokens and len(tokens) <= 80:
+            return _holding(text, tokens[0].idx, tokens[-1].idx + len(tokens[-1]), start, end)
     if not covering:  # the parse lost the link: the rest of the cue's sentence
         tokens = _trim([t for t in cue.sent if t.i > cue.i])
         if not tokens or len(tokens) > 80:
