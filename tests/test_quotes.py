@@ -406,6 +406,10 @@ CASES = [
     ("budget: accused of a quoted fragment", "Council member Ana Lee spoke on Monday.\n\nLee accused the mayor "
      "of “lying to the public” about the budget.",
      {("partial", "of “lying to the public” about the budget", "Ana Lee")}),
+    # a one-word quotation a reader signs is still a statement (a one-word one no one signs is a title)
+    ("letters: a signed one-word verdict", "Readers sent us their verdicts on the debate.\n\n“Disgusting.” ― "
+     "Adriana Rosas",
+     {("direct", "Disgusting.", "Adriana Rosas")}),
     # a parenthetical cue inside a mixed quotation: the statement keeps its subject, in two parts
     ("trade: a cue set off inside the clause", "Trade minister Lena Ortiz spoke in Madrid on Tuesday.\n\nThe "
      "tariffs her country could raise, she added, are like “a fire extinguisher you never get to use.”",

@@ -126,12 +126,14 @@ def extract_quotes(doc: Doc, mentions: list[Mention], roles: dict[str, list[str]
                 key, cue_text, cue = found.actor_key, "―", None
         if label_key is not None and q_kind == "direct":
             key, cue_text, cue = label_key, ":", None
+        if q_kind == "direct" and words <= 2 and len(span.parts) == 1 and key is None \
+                and (cue is None or not sentences[s_first].start <= cue.i < sentences[s_last].end):
+            # “Politicking.” after "on his show,": a name or a title that no signature, label or cue
+            # of its sentence gives a speaker
+            labels.append((q_start, q_end))
+            continue
         if cue is not None:
             key = _speaker(resolver, cue, content)
-        if q_kind == "direct" and words <= 2 and len(span.parts) == 1 and label_key is None \
-                and (cue is None or not sentences[s_first].start <= cue.i < sentences[s_last].end):
-            labels.append((q_start, q_end))
-            continue  # “Politicking.” after "on his show,": a name or a title no cue of its sentence reports
         if key is None and q_kind == "direct" and cue is None:
             key, cue_text = from_context(sentences, s_first, resolver, content, last_speaker)
         elif key is None and cue is not None and subject(cue, content) is None and cue.i == sentences[s_first].start:
