@@ -252,13 +252,12 @@ def reported_clause(doc: Doc, text: str, cue: Token, start: int, end: int) -> tu
     if not covering and cue.dep_ == "parataxis" and cue.head.i != cue.i \
             and cue.head.left_edge.idx <= start < cue.head.right_edge.idx + len(cue.head.right_edge):
         # "But the weapons his country has, he added, are like “nuclear bombs ...”": the sentence
-        # around its parenthetical cue (the caller cuts the cue out)
-        own = {t.i for t in cue.subtree}
-        # from the statement's subject on: "During his years in office, Mr. Obama said, a majority
-        # ... believe “...”" is what the majority believe, not when
+        # around its parenthetical cue (the caller cuts the cue out), from the statement's subject
+        # on: "During his years in office, Mr. Obama said, a majority ... believe “...”" is what
+        # the majority believe, not when
         subject_ = next((c for c in cue.head.children if c.dep_ in SUBJECT_DEPS), None)
         first = subject_.left_edge.i if subject_ is not None else cue.head.left_edge.i
-        tokens = _trim([t for t in cue.head.subtree if t.i not in own and t.i >= first])
+        tokens = _trim([t for t in around_cue(cue) if t.i >= first])
         if tokens and len(tokens) <= 80:
             return _holding(text, tokens[0].idx, tokens[-1].idx + len(tokens[-1]), start, end)
     if not covering:  # the parse lost the link: the rest of the cue's sentence
@@ -312,6 +311,13 @@ def reported_clause(doc: Doc, text: str, cue: Token, start: int, end: int) -> tu
     return _holding(text, tokens[0].idx, tokens[-1].idx + len(tokens[-1]), start, end)
 
 
+def around_cue(cue: Token) -> list[Token]:
+    """The sentence a parenthetical cue is set in, without the cue and its speaker ("Lenox was a
+    juggernaut, Mr. Clarke said, until ..." -> "Lenox was a juggernaut, ... until ...")."""
+    own = {t.i for t in cue.subtree}
+    return [t for t in cue.head.subtree if t.i not in own]
+
+
 def _holding(text: str, s: int, e: int, start: int, end: int) -> tuple[int, int] | None:
     """(s, e) when the clause holds the whole fragment; a clause the parser ended before the
     fragment's last punctuation (the mark hung on the main verb) runs to the closing mark."""
@@ -349,8 +355,7 @@ def statement(cue: Token) -> list[Token] | None:
             and any(c.dep_ in SUBJECT_DEPS for c in cue.children):
         # "Lenox was a juggernaut, Mr. Clarke said, until it went bankrupt": the sentence around
         # the cue and its speaker
-        own = {t.i for t in cue.subtree}
-        return [t for t in cue.head.subtree if t.i not in own]
+        return around_cue(cue)
     if "that" in entry.frames:
         clauses = [c for c in cue.children if c.dep_ == "ccomp"]
         # "While he acknowledged funding was short, Ham noted several “intangibles” left him
