@@ -327,8 +327,7 @@ def _person_label_check(ent, name: str) -> str | None:
 # nouns naming a product, which a one-word name after them is ("the antiviral drug Relenza")
 PRODUCT_NOUNS = {"drug", "drugs", "medicine", "medication", "antiviral", "antivirals", "vaccine", "pill", "tablet",
                  "inhaler", "brand", "product", "treatment"}
-
-
+# verbs whose object, or whose participle's noun, is a product ("which makes Relenza", "made by")
 MAKING = {"make", "produce", "manufacture", "sell", "market"}
 # a post a body gives: "Novartis Chief Executive Daniel Vasella", "Roche spokesman Daniel Grotzky"
 POSTS = {"chief", "executive", "ceo", "spokesman", "spokeswoman", "spokesperson", "chairman", "chairwoman",
@@ -350,8 +349,8 @@ def _by_the_company_it_keeps(token) -> str | None:
     """A one-word "person" among firms or products is one of them: "GlaxoSmithKline, Sanofi-Aventis,
     Novartis and Baxter International" (a firm), "Tamiflu and Relenza", "the drug Relenza",
     "GlaxoSmithKline's Relenza", "zanamivir (Relenza)", "which makes Relenza", "Relenza, made by
-    GlaxoSmithKline" (a product: no actor). The small model
-    tags such names PERSON; a person's name keeps people's company, or none."""
+    GlaxoSmithKline" (a product: no actor). The small model tags such names PERSON; a person's
+    name keeps people's company, or none."""
     if any(c.dep_ in ("compound", "amod") and c.lower_ in PRODUCT_NOUNS
            or c.dep_ == "det" and c.lower_ in ("the", "a", "an")
            or c.dep_ == "appos" and c.lemma_.lower() in PRODUCT_NOUNS for c in token.children):
