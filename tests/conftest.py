@@ -36,6 +36,15 @@ BODY = [
 ]
 
 
+def file_size(path: Path) -> int:
+    """A file's size, 0 when it is not there: DuckDB removes its write-ahead log at each
+    checkpoint, so it can vanish between a look and a stat (the kill -9 tests poll it)."""
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
 def page(title: str = "Leaders Meet in Singapore", body: list[str] | None = None, outlet: str = "Harbor Ledger",
          author: str = "Mina Park", published: str = "2018-06-12") -> str:
     paragraphs = "\n".join(f"<p>{p}</p>" for p in (body or BODY))

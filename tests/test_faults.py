@@ -18,7 +18,7 @@ from storyline.pipeline import Progress
 from storyline.settings import Settings
 from storyline.store import open_store
 from storyline.views.cli import app
-from tests.conftest import BODY, page
+from tests.conftest import BODY, file_size, page
 
 FAULTS = ("quotes:raise:Zqraise,actors:sleep:Zahang,nlp:crash:Zncrash,extract:raise:Zxraise,"
           "extract:oom:Zxoom")
@@ -116,7 +116,7 @@ def test_kill_9_of_the_parent_takes_its_workers_and_the_run_tells_what_it_stored
     wal = Path(f"{db}.wal")
     deadline = time.time() + 180
     while time.time() < deadline and process.poll() is None:
-        if wal.exists() and wal.stat().st_size > 100_000:
+        if file_size(wal) > 100_000:
             break
         time.sleep(0.05)
     workers = [c for c in parent.children(recursive=True) if "multiprocessing.spawn" in " ".join(c.cmdline())]

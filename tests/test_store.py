@@ -13,7 +13,7 @@ import pytest
 
 import storyline
 from storyline.store import open_store
-from tests.conftest import BODY, page, scraped
+from tests.conftest import BODY, file_size, page, scraped
 
 PLACES = ["Singapore", "Hanoi", "Panmunjom", "Seoul", "Pyongyang", "Beijing", "Tokyo", "Vladivostok"]
 
@@ -99,7 +99,7 @@ def test_kill_and_resume_loses_and_duplicates_nothing(tmp_path: Path) -> None:
         deadline = time.time() + 120
         # wait until some articles are committed (the write-ahead log grows), then kill -9
         while time.time() < deadline and process.poll() is None:
-            if wal.exists() and wal.stat().st_size > 150_000:
+            if file_size(wal) > 150_000:
                 break
             time.sleep(0.05)
         os.kill(process.pid, signal.SIGKILL)
